@@ -1,0 +1,17 @@
+// typegrad/config.hpp: the one place that owns host/device markup and feature switches.
+#pragma once
+
+// Node code is compiled for the host and, under nvcc, for the device as well.
+#if defined(__CUDACC__)
+#define TYPEGRAD_HOST_DEVICE __host__ __device__
+#define TYPEGRAD_HAS_CUDA 1
+#else
+#define TYPEGRAD_HOST_DEVICE
+#define TYPEGRAD_HAS_CUDA 0
+#endif
+
+#if defined(_OPENMP)
+#define TYPEGRAD_HAS_OPENMP 1
+#else
+#define TYPEGRAD_HAS_OPENMP 0
+#endif

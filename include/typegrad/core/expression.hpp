@@ -1,0 +1,119 @@
+// typegrad/core/expression.hpp: what an expression is, and the node that joins them.
+//
+// An expression is a tree of small structs whose type is the computational graph.
+// Children are stored by value, never by reference, so `auto y = x * 2.0;` cannot
+// dangle. A child of empty type is not stored at all (it is rebuilt as `C{}` on
+// access), so an expression without run-time constants is itself an empty type.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "../config.hpp"
+#include "type_list.hpp"
+
+namespace typegrad {
+
+/// True for typegrad expression types (nodes and leaves).
+template <class T>
+concept expression = requires { std::remove_cvref_t<T>::is_typegrad_expression; };
+
+/// A user scalar type opts in to being evaluated through typegrad by specialising this.
+template <class T>
+struct is_scalar : std::is_arithmetic<T> {};
+template <>
+struct is_scalar<bool> : std::false_type {};
+
+/// A plain number: an arithmetic type (not bool) or a registered scalar type.
+template <class T>
+concept scalar = is_scalar<std::remove_cvref_t<T>>::value;
+
+namespace detail {
+
+template <std::size_t I, class C, bool Empty = std::is_empty_v<C>>
+struct child_store {
+    C stored;
+    constexpr child_store() = default;
+    TYPEGRAD_HOST_DEVICE constexpr explicit child_store(C const& c) : stored(c) {}
+    TYPEGRAD_HOST_DEVICE constexpr C const& get() const { return stored; }
+};
+
+// Empty children take no space: the node rebuilds them on access.
+template <std::size_t I, class C>
+struct child_store<I, C, true> {
+    constexpr child_store() = default;
+    TYPEGRAD_HOST_DEVICE constexpr explicit child_store(C const&) {}
+    TYPEGRAD_HOST_DEVICE constexpr C get() const { return C{}; }
+};
+
+template <class Seq, class... Cs>
+struct child_stores;
+template <std::size_t... I, class... Cs>
+struct child_stores<std::index_sequence<I...>, Cs...> : child_store<I, Cs>... {
+    constexpr child_stores() = default;
+    TYPEGRAD_HOST_DEVICE constexpr explicit child_stores(Cs const&... cs) : child_store<I, Cs>(cs)... {}
+};
+
+}  // namespace detail
+
+/// An operation `Op` applied to child expressions. `Op` holds the rule: its value
+/// and its local partial derivatives, read by every mode.
+template <class Op, class... Cs>
+struct node : detail::child_stores<std::index_sequence_for<Cs...>, Cs...> {
+    static_assert((expression<Cs> && ...), "every operand of a typegrad node must be a typegrad expression");
+    static constexpr bool is_typegrad_expression = true;
+    using op = Op;
+    using children = detail::type_list<Cs...>;
+    static constexpr std::size_t arity = sizeof...(Cs);
+
+    constexpr node() = default;
+    TYPEGRAD_HOST_DEVICE constexpr explicit node(Cs const&... cs)
+        : detail::child_stores<std::index_sequence_for<Cs...>, Cs...>(cs...) {}
+
+    template <std::size_t I>
+    TYPEGRAD_HOST_DEVICE constexpr decltype(auto) child() const {
+        using C = std::tuple_element_t<I, std::tuple<Cs...>>;
+        return static_cast<detail::child_store<I, C> const&>(*this).get();
+    }
+};
+
+namespace detail {
+template <class T>
+struct is_node : std::false_type {};
+template <class Op, class... Cs>
+struct is_node<node<Op, Cs...>> : std::true_type {};
+
+template <class T>
+struct children_of {
+    using type = type_list<>;
+};
+template <class Op, class... Cs>
+struct children_of<node<Op, Cs...>> {
+    using type = type_list<Cs...>;
+};
+}  // namespace detail
+
+/// A leaf is an expression with no children: an input variable or a constant.
+template <class T>
+concept leaf = expression<T> && !detail::is_node<std::remove_cvref_t<T>>::value;
+
+/// Builds the node for `Op` over the given (already expression) operands.
+template <class Op, class... Cs>
+TYPEGRAD_HOST_DEVICE constexpr node<Op, Cs...> make_node(Cs const&... cs) {
+    return node<Op, Cs...>(cs...);
+}
+
+}  // namespace typegrad
+
+namespace typegrad::detail {
+/// The operation of a node type (void for leaves).
+template <class T>
+struct node_op {
+    using type = void;
+};
+template <class Op, class... Cs>
+struct node_op<node<Op, Cs...>> {
+    using type = Op;
+};
+}  // namespace typegrad::detail

@@ -1,0 +1,132 @@
+// typegrad/modes/forward.hpp: forward mode (tangents pushed with the values), and tg::jvp.
+//
+// Tangents live in a compile-time-sized local table, one row per node and one
+// lane per direction. Two seedings:
+// - unit lanes (the gradient): lane l is the derivative along input l; a lane of a
+//   node that cannot depend on input l is never computed, and the seeds are the
+//   exact constant 1, so the compiler multiplies by nothing;
+// - dense lanes (directional derivatives): every lane of an active node is
+//   computed from the user's direction vectors.
+// Each tangent is the sum, over operands that carry derivatives, of the rule's
+// partial times the operand's tangent. No zero is ever added or multiplied.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <utility>
+
+#include "plan.hpp"
+#include "values.hpp"
+
+namespace typegrad {
+
+namespace detail {
+
+inline constexpr std::size_t any_lane = static_cast<std::size_t>(-1);
+
+struct term_list {
+    std::array<std::size_t, max_arity> operand{};
+    std::size_t count = 0;
+};
+
+// Operands of entry K whose tangent enters lane `Lane` (any_lane: every active lane).
+template <class G, class T, std::size_t K, std::size_t Lane>
+inline constexpr term_list forward_terms = [] {
+    term_list t{};
+    for (std::size_t i = 0; i < G::shapes[K].arity; ++i) {
+        std::size_t const c = G::shapes[K].child[i];
+        if (plan<G, T>.carries[K][i] && (Lane == any_lane || depends<G, T>(c, Lane))) t.operand[t.count++] = i;
+    }
+    return t;
+}();
+
+template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P>
+TYPEGRAD_HOST_DEVICE constexpr T tangent_sum(P const& p, T const (*tans)[L], std::size_t lane) {
+    constexpr term_list terms = forward_terms<G, T, K, Lane>;
+    constexpr entry_shape s = G::shapes[K];
+    return [&]<std::size_t... J>(std::index_sequence<J...>) {
+        return (... + scale(get<terms.operand[J]>(p), tans[s.child[terms.operand[J]]][lane]));
+    }(std::make_index_sequence<terms.count>{});
+}
+
+template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P>
+TYPEGRAD_HOST_DEVICE constexpr void unit_lane_step(P const& p, T (*tans)[L]) {
+    if constexpr (depends<G, T>(K, Lane)) tans[K][Lane] = tangent_sum<G, T, K, Lane>(p, tans, Lane);
+}
+
+template <class G, class T, std::size_t K, std::size_t L>
+TYPEGRAD_HOST_DEVICE constexpr void unit_step(T const* vals, T (*tans)[L]) {
+    constexpr entry_shape s = G::shapes[K];
+    if constexpr (s.is_var) {
+        if constexpr (s.slot < L) tans[K][s.slot] = T(1);
+    } else if constexpr (s.arity > 0 && plan<G, T>.active[K]) {
+        auto const p = partials_at<G, K>(vals);
+        [&]<std::size_t... Lane>(std::index_sequence<Lane...>) {
+            (unit_lane_step<G, T, K, Lane>(p, tans), ...);
+        }(std::make_index_sequence<L>{});
+    }
+}
+
+/// Values and unit-lane tangents: lane l of node k is d(node k)/d(input l).
+template <class G, class T, std::size_t L, class E>
+TYPEGRAD_HOST_DEVICE constexpr void forward_unit(E const& root, T const* in, T* vals, T (*tans)[L]) {
+    compute_values<G>(root, in, vals);
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        (unit_step<G, T, K>(vals, tans), ...);
+    }(std::make_index_sequence<G::size>{});
+}
+
+template <class G, class T, std::size_t K, std::size_t L, std::size_t N>
+TYPEGRAD_HOST_DEVICE constexpr void dense_step(T const* vals, std::array<T, N> const* dirs, T (*tans)[L]) {
+    constexpr entry_shape s = G::shapes[K];
+    if constexpr (s.is_var) {
+        for (std::size_t l = 0; l < L; ++l) tans[K][l] = dirs[l][s.slot];
+    } else if constexpr (s.arity > 0 && plan<G, T>.active[K]) {
+        auto const p = partials_at<G, K>(vals);
+        for (std::size_t l = 0; l < L; ++l) tans[K][l] = tangent_sum<G, T, K, any_lane>(p, tans, l);
+    }
+}
+
+/// Values and L directional derivatives at once: dirs[l] is the direction of lane l.
+template <class G, class T, std::size_t L, std::size_t N, class E>
+TYPEGRAD_HOST_DEVICE constexpr void forward_dense(E const& root, T const* in, std::array<T, N> const* dirs, T* vals,
+                                                  T (*tans)[L]) {
+    compute_values<G>(root, in, vals);
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        (dense_step<G, T, K, L>(vals, dirs, tans), ...);
+    }(std::make_index_sequence<G::size>{});
+}
+
+}  // namespace detail
+
+/// The value and directional derivative of f at a point along a direction.
+template <class T>
+struct jvp_result {
+    T value;
+    T tangent;
+};
+
+/// Forward mode, one pass: `auto [v, dv] = tg::jvp(f, std::array{1.5, 0.5}, std::array{1.0, 0.0});`
+template <class F, class A, class B, std::size_t N>
+TYPEGRAD_HOST_DEVICE constexpr auto jvp(F const& f, std::array<A, N> const& point, std::array<B, N> const& direction) {
+    auto const x = detail::make_point(point);
+    using T = typename decltype(x)::value_type;
+    auto const dir = detail::make_point(direction);
+    std::array<T, N> const d = [&] {
+        std::array<T, N> r{};
+        for (std::size_t i = 0; i < N; ++i) r[i] = static_cast<T>(dir[i]);
+        return r;
+    }();
+    auto const e = detail::to_expression<N>(f);
+    using G = graph<std::remove_cvref_t<decltype(e)>>;
+    static_assert(detail::check_inputs<G, N>());
+    T vals[G::size];
+    T tans[G::size][1];
+    detail::forward_dense<G, T, 1>(e, x.data(), &d, vals, tans);
+    if constexpr (detail::plan<G, T>.active[G::root])
+        return jvp_result<T>{vals[G::root], tans[G::root][0]};
+    else
+        return jvp_result<T>{vals[G::root], T(0)};
+}
+
+}  // namespace typegrad

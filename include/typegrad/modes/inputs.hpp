@@ -1,0 +1,103 @@
+// typegrad/modes/inputs.hpp: turning what users pass into a point and an expression.
+//
+// A point is one number per input variable: separate arguments or a std::array.
+// Integers are converted to double; float stays float; mixed types take their
+// common type. A function is an expression or a callable: a callable is called
+// once with the input variables (var<0>, var<1>, ...) and its result is the
+// expression, so generic code written for double works unchanged.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "../core/apply.hpp"
+#include "../core/graph.hpp"
+#include "../core/var.hpp"
+
+namespace typegrad {
+
+/// Mode tags: `tg::gradient<tg::forward>(f, x, y)`.
+struct forward {};
+struct reverse {};
+
+template <class M>
+concept mode = std::is_same_v<M, forward> || std::is_same_v<M, reverse>;
+
+namespace detail {
+
+template <class X>
+constexpr bool check_argument() {
+    static_assert(!expression<X>,
+                  "typegrad: an expression was passed where a number is required; the point at which to "
+                  "evaluate must be numbers (evaluate the expression first with tg::value)");
+    static_assert(expression<X> || scalar<X>,
+                  "typegrad: the point at which to evaluate must be numbers (arithmetic types, or types "
+                  "registered with typegrad::is_scalar)");
+    return true;
+}
+
+/// The point as an array of the common (promoted) number type.
+template <class... Args>
+TYPEGRAD_HOST_DEVICE constexpr auto make_point(Args const&... args) {
+    static_assert((check_argument<Args>() && ...));
+    if constexpr ((scalar<Args> && ...)) {
+        using T = number_type<Args...>;
+        return std::array<T, sizeof...(Args)>{static_cast<T>(args)...};
+    } else
+        return std::array<double, sizeof...(Args)>{};
+}
+
+template <class A, std::size_t N>
+TYPEGRAD_HOST_DEVICE constexpr auto make_point(std::array<A, N> const& a) {
+    static_assert(check_argument<A>());
+    using T = number_type<A>;
+    std::array<T, N> p{};
+    for (std::size_t i = 0; i < N; ++i) p[i] = static_cast<T>(a[i]);
+    return p;
+}
+
+template <class F, class Seq>
+struct invocable_with_vars;
+template <class F, std::size_t... I>
+struct invocable_with_vars<F, std::index_sequence<I...>> : std::is_invocable<F const&, var<I>...> {};
+
+/// The expression of f for a point of N inputs.
+template <std::size_t N, class F>
+TYPEGRAD_HOST_DEVICE constexpr auto to_expression(F const& f) {
+    if constexpr (expression<F>)
+        return f;
+    else {
+        static_assert(invocable_with_vars<F, std::make_index_sequence<N>>::value,
+                      "typegrad: the function cannot be called with as many typegrad variables as the point has "
+                      "coordinates; give one number per parameter of the callable");
+        if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value) {
+            auto const r = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                return f(var<I>{}...);
+            }(std::make_index_sequence<N>{});
+            using R = std::remove_cvref_t<decltype(r)>;
+            static_assert(expression<R> || scalar<R>,
+                          "typegrad: the callable must return a number or a typegrad expression");
+            if constexpr (expression<R>)
+                return r;
+            else if constexpr (scalar<R>)
+                return runtime_const<R>{r};
+            else
+                return static_const<0>{};
+        } else
+            return static_const<0>{};
+    }
+}
+
+/// Checks that the expression uses no variable beyond the N inputs given.
+template <class G, std::size_t N>
+constexpr bool check_inputs() {
+    static_assert(G::slots <= N,
+                  "typegrad: the expression uses an input variable whose index is not less than the number of "
+                  "inputs given; pass one number per input variable");
+    return true;
+}
+
+}  // namespace detail
+}  // namespace typegrad

@@ -1,0 +1,29 @@
+// typegrad/typegrad.hpp: the one include for users.
+//
+//   #include <typegrad/typegrad.hpp>
+//   namespace tg = typegrad;
+//   auto [x1, x2] = tg::vars<2>();
+//   auto f = x1 * x2 + sin(x1);            // the type of f is the graph
+//   auto [v, g] = tg::gradient(f, 1.5, 0.5);
+#pragma once
+
+#include "config.hpp"
+#include "core/apply.hpp"
+#include "core/constant.hpp"
+#include "core/expression.hpp"
+#include "core/graph.hpp"
+#include "core/let.hpp"
+#include "core/var.hpp"
+#include "modes/forward.hpp"
+#include "modes/gradient.hpp"
+#include "modes/reverse.hpp"
+#include "modes/values.hpp"
+#include "ops/activation.hpp"
+#include "ops/arithmetic.hpp"
+#include "ops/exp_log.hpp"
+#include "ops/hyperbolic.hpp"
+#include "ops/piecewise.hpp"
+#include "ops/pow.hpp"
+#include "ops/select.hpp"
+#include "ops/special.hpp"
+#include "ops/trig.hpp"

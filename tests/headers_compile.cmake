@@ -1,0 +1,23 @@
+# Compiles every public header alone (and optional test sources) with COMPILER,
+# warnings as errors: run with g++ and with clang so both stay warning-clean.
+set(flags -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror)
+foreach(dir IN LISTS INCLUDE_DIR)
+    list(APPEND flags -I${dir})
+endforeach()
+foreach(header IN LISTS HEADERS)
+    string(MAKE_C_IDENTIFIER "${COMPILER}" cid)
+    set(probe ${CMAKE_CURRENT_BINARY_DIR}/header_probe_${cid}.cpp)
+    file(WRITE ${probe} "#include <${header}>\n")
+    execute_process(COMMAND ${COMPILER} ${flags} ${probe}
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "${header} with ${COMPILER}:\n${out}")
+    endif()
+endforeach()
+foreach(src IN LISTS SOURCES)
+    execute_process(COMMAND ${COMPILER} ${flags} ${src} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "${src} with ${COMPILER}:\n${out}")
+    endif()
+endforeach()
+message(STATUS "headers and tests are warning-clean with ${COMPILER}")
