@@ -78,6 +78,39 @@ struct visit<State, N, Path, false> {
                             typename list_append<typename after::keys, node_key<N, Path>>::type>;
 };
 
+}  // namespace typegrad::detail
+
+namespace typegrad::ops {
+/// Several outputs of one function: the graph walk visits the forest of its
+/// children together (sharing what they share); the pack itself is no node of it.
+struct outputs {
+    static constexpr char const* name = "outputs";
+};
+}  // namespace typegrad::ops
+
+namespace typegrad::detail {
+
+template <class E>
+struct graph_state {
+    using type = typename visit<walk_state<type_list<>, type_list<>>, E, std::index_sequence<>>::type;
+};
+template <class... Es>
+struct graph_state<node<ops::outputs, Es...>> {
+    using type =
+        typename visit_children<walk_state<type_list<>, type_list<>>, std::index_sequence<>, type_list<Es...>, 0>::type;
+};
+
+template <class Map, class E>
+struct output_positions {
+    static constexpr std::array<std::size_t, 1> value{index_of<Map, node_key<E, std::index_sequence<>>>};
+};
+template <class Map, class... Es>
+struct output_positions<Map, node<ops::outputs, Es...>> {
+    static constexpr auto value = []<std::size_t... J>(std::index_sequence<J...>) {
+        return std::array<std::size_t, sizeof...(Es)>{index_of<Map, node_key<Es, std::index_sequence<J>>>...};
+    }(std::index_sequence_for<Es...>{});
+};
+
 template <class Entries, class Seq>
 struct number_entries;
 template <class... Es, std::size_t... K>
@@ -157,11 +190,11 @@ struct shape_of {
 
 namespace typegrad {
 
-/// The graph of expression type E: its distinct nodes in topological order.
+/// The graph of expression type E (or of the outputs of a tg::outputs pack): its
+/// distinct nodes in topological order.
 template <class E>
 struct graph {
-    using state = typename detail::visit<detail::walk_state<detail::type_list<>, detail::type_list<>>, E,
-                                         std::index_sequence<>>::type;
+    using state = typename detail::graph_state<E>::type;
     /// graph_entry<Node, Path, Pos>..., children before parents; the root is last.
     using entries = typename detail::number_entries<typename state::entries,
                                                     std::make_index_sequence<state::entries::size>>::type;
@@ -170,6 +203,8 @@ struct graph {
     /// Number of distinct nodes (shared subexpressions counted once).
     static constexpr std::size_t size = entries::size;
     static constexpr std::size_t root = size - 1;
+    /// Positions of the outputs: the root, or each output of a tg::outputs pack.
+    static constexpr auto outputs = detail::output_positions<key_map, E>::value;
     /// One more than the highest input slot used.
     static constexpr std::size_t slots = detail::max_slots<entries>::value;
 

@@ -17,6 +17,7 @@ struct type_list {
     static constexpr std::size_t size = sizeof...(Ts);
 };
 
+
 template <class T>
 struct type_tag {};
 

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <utility>
 
+#include "outputs.hpp"
 #include "plan.hpp"
 #include "values.hpp"
 
@@ -99,34 +100,83 @@ TYPEGRAD_HOST_DEVICE constexpr void forward_dense(E const& root, T const* in, st
 
 }  // namespace detail
 
-/// The value and directional derivative of f at a point along a direction.
+/// The value and directional derivative of a scalar function at a point along a direction.
 template <class T>
 struct jvp_result {
     T value;
     T tangent;
 };
 
+/// The values of several outputs and their derivatives along a direction (J v).
+template <class T, std::size_t M>
+struct jvp_outputs_result {
+    std::array<T, M> value;
+    std::array<T, M> tangent;
+};
+
+namespace detail {
+template <class G, class T, std::size_t J, std::size_t L>
+TYPEGRAD_HOST_DEVICE constexpr T output_tangent(T const (*tans)[L]) {
+    if constexpr (plan<G, T>.active[G::outputs[J]])
+        return tans[G::outputs[J]][0];
+    else
+        return T(0);
+}
+
+template <class F, class Seq>
+struct result_with_vars;
+template <class F, std::size_t... I>
+struct result_with_vars<F, std::index_sequence<I...>> {
+    using type = std::remove_cvref_t<std::invoke_result_t<F const&, var<I>...>>;
+};
+
+template <class F, std::size_t N>
+constexpr bool is_vector_function() {
+    if constexpr (is_vector_function_result<F>)
+        return true;
+    else if constexpr (expression<F>)
+        return false;
+    else if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value)
+        return is_vector_function_result<typename result_with_vars<F, std::make_index_sequence<N>>::type>;
+    else
+        return false;
+}
+}  // namespace detail
+
 /// Forward mode, one pass: `auto [v, dv] = tg::jvp(f, std::array{1.5, 0.5}, std::array{1.0, 0.0});`
+/// For a function with several outputs, v and dv are arrays (J v).
 template <class F, class A, class B, std::size_t N>
 TYPEGRAD_HOST_DEVICE constexpr auto jvp(F const& f, std::array<A, N> const& point, std::array<B, N> const& direction) {
     auto const x = detail::make_point(point);
     using T = typename decltype(x)::value_type;
-    auto const dir = detail::make_point(direction);
-    std::array<T, N> const d = [&] {
-        std::array<T, N> r{};
-        for (std::size_t i = 0; i < N; ++i) r[i] = static_cast<T>(dir[i]);
+    std::array<T, N> d{};
+    for (std::size_t i = 0; i < N; ++i) d[i] = static_cast<T>(direction[i]);
+    if constexpr (detail::is_vector_function<F, N>()) {
+        auto const outs = detail::to_outputs<N>(f);
+        using P = std::remove_cvref_t<decltype(outs)>;
+        using G = graph<P>;
+        static_assert(detail::check_inputs<G, N>());
+        constexpr std::size_t M = detail::output_count<P>;
+        T vals[G::size];
+        T tans[G::size][1];
+        detail::forward_dense<G, T, 1>(outs, x.data(), &d, vals, tans);
+        jvp_outputs_result<T, M> r{};
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+            ((r.value[J] = vals[G::outputs[J]], r.tangent[J] = detail::output_tangent<G, T, J>(tans)), ...);
+        }(std::make_index_sequence<M>{});
         return r;
-    }();
-    auto const e = detail::to_expression<N>(f);
-    using G = graph<std::remove_cvref_t<decltype(e)>>;
-    static_assert(detail::check_inputs<G, N>());
-    T vals[G::size];
-    T tans[G::size][1];
-    detail::forward_dense<G, T, 1>(e, x.data(), &d, vals, tans);
-    if constexpr (detail::plan<G, T>.active[G::root])
-        return jvp_result<T>{vals[G::root], tans[G::root][0]};
-    else
-        return jvp_result<T>{vals[G::root], T(0)};
+    } else {
+        auto const e = detail::to_expression<N>(f);
+        using G = graph<std::remove_cvref_t<decltype(e)>>;
+        static_assert(detail::check_inputs<G, N>());
+        T vals[G::size];
+        T tans[G::size][1];
+        detail::forward_dense<G, T, 1>(e, x.data(), &d, vals, tans);
+        if constexpr (detail::plan<G, T>.active[G::root])
+            return jvp_result<T>{vals[G::root], tans[G::root][0]};
+        else
+            return jvp_result<T>{vals[G::root], T(0)};
+    }
 }
 
 }  // namespace typegrad

@@ -35,10 +35,12 @@ TYPEGRAD_HOST_DEVICE constexpr gradient_result<T, N> gradient_at(F const& f, std
     static_assert(check_inputs<G, N>());
     T vals[G::size];
     if constexpr (std::is_same_v<Mode, reverse>) {
+        using seeds = std::index_sequence<G::root>;
         compute_values<G>(e, x.data(), vals);
         T adj[G::size];
-        reverse_sweep<G, T>(vals, adj);
-        return {vals[G::root], gather_gradient<G, T, N>(adj)};
+        if constexpr (plan<G, T>.active[G::root]) adj[G::root] = T(1);
+        reverse_sweep<G, T, seeds>(vals, adj);
+        return {vals[G::root], gather_gradient<G, T, seeds, N>(adj)};
     } else {
         T tans[G::size][N == 0 ? 1 : N];
         forward_unit<G, T, (N == 0 ? 1 : N)>(e, x.data(), vals, tans);

@@ -4,8 +4,9 @@
 // - which partials are structurally zero (a rule returned 0_c): skipped by all modes;
 // - which inputs each node depends on through non-zero partials (its activity):
 //   forward mode computes only tangent lanes that can be non-zero;
-// - for the reverse sweep, which contributions reach each node and which is the
-//   first (it assigns, later ones add), so no adjoint starts as 0 + ...
+// - for a reverse sweep from given seed nodes, which contributions reach each
+//   node and which is the first (it assigns, later ones add), so no adjoint
+//   starts as 0 + ...
 // Nothing here runs at run time.
 #pragma once
 
@@ -62,9 +63,6 @@ struct plan_tables {
     std::array<bits, size> deps{};
     std::array<bool, size> active{};
     std::array<std::array<bool, max_arity>, size> carries{};
-    std::array<bool, size> received{};
-    std::array<std::array<bool, max_arity>, size> first{};
-    std::array<bool, size> first_var_of_slot{};
 };
 
 template <class G, class T>
@@ -87,43 +85,57 @@ constexpr plan_tables<G, T> make_plan() {
     for (std::size_t k = 0; k < n; ++k)
         for (std::size_t i = 0; i < G::shapes[k].arity; ++i)
             t.carries[k][i] = !t.zero[k][i] && t.active[G::shapes[k].child[i]];
-    // Sweeping back from the root, a node's first incoming contribution assigns its adjoint.
-    t.received[n - 1] = t.active[n - 1];
-    for (std::size_t k = n; k-- > 0;) {
-        if (!t.received[k]) continue;
-        auto const& s = G::shapes[k];
-        for (std::size_t i = 0; i < s.arity; ++i) {
-            if (!t.carries[k][i]) continue;
-            t.first[k][i] = !t.received[s.child[i]];
-            t.received[s.child[i]] = true;
-        }
-    }
-    for (std::size_t k = 0; k < n; ++k) {
-        if (!G::shapes[k].is_var || !t.received[k]) continue;
-        bool first = true;
-        for (std::size_t j = 0; j < k; ++j)
-            if (G::shapes[j].is_var && G::shapes[j].slot == G::shapes[k].slot && t.received[j]) first = false;
-        t.first_var_of_slot[k] = first;
-    }
     return t;
 }
 
-/// The plan of derivative passes for graph G evaluated in number type T.
+/// The activity plan of graph G evaluated in number type T (seed-independent).
 template <class G, class T>
 inline constexpr plan_tables<G, T> plan = make_plan<G, T>();
+
+template <std::size_t Size>
+struct reverse_tables {
+    std::array<bool, Size> received{};
+    std::array<bool, Size> seeded{};
+    std::array<std::array<bool, max_arity>, Size> first{};
+    std::array<bool, Size> first_var_of_slot{};
+};
+
+/// The reverse sweep seeded at the nodes in Seeds (an index_sequence of positions).
+template <class G, class T, class Seeds>
+constexpr reverse_tables<G::size> make_reverse_plan() {
+    constexpr auto const& p = plan<G, T>;
+    constexpr std::size_t n = G::size;
+    reverse_tables<n> r{};
+    [&]<std::size_t... S>(std::index_sequence<S...>) {
+        ((r.seeded[S] = p.active[S], r.received[S] = p.active[S]), ...);
+    }(Seeds{});
+    // Sweeping back from the seeds, a node's first incoming contribution assigns its adjoint.
+    for (std::size_t k = n; k-- > 0;) {
+        if (!r.received[k]) continue;
+        auto const& s = G::shapes[k];
+        for (std::size_t i = 0; i < s.arity; ++i) {
+            if (!p.carries[k][i]) continue;
+            r.first[k][i] = !r.received[s.child[i]];
+            r.received[s.child[i]] = true;
+        }
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!G::shapes[k].is_var || !r.received[k]) continue;
+        bool first = true;
+        for (std::size_t j = 0; j < k; ++j)
+            if (G::shapes[j].is_var && G::shapes[j].slot == G::shapes[k].slot && r.received[j]) first = false;
+        r.first_var_of_slot[k] = first;
+    }
+    return r;
+}
+
+template <class G, class T, class Seeds = std::index_sequence<G::root>>
+inline constexpr reverse_tables<G::size> reverse_plan = make_reverse_plan<G, T, Seeds>();
 
 /// Does node k depend on input `slot` (through non-zero partials)?
 template <class G, class T>
 constexpr bool depends(std::size_t k, std::size_t slot) {
     return slot < G::slots && ((plan<G, T>.deps[k][slot / 64] >> (slot % 64)) & 1u) != 0;
-}
-
-/// Is some variable entry of input `slot` reached by the reverse sweep?
-template <class G, class T>
-constexpr bool slot_received(std::size_t slot) {
-    for (std::size_t k = 0; k < G::size; ++k)
-        if (G::shapes[k].is_var && G::shapes[k].slot == slot && plan<G, T>.received[k]) return true;
-    return false;
 }
 
 /// Multiplies a partial by a tangent or adjoint, skipping the multiplication for 1_c and -1_c.

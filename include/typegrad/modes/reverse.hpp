@@ -3,7 +3,10 @@
 // Values go forward, then adjoints go backward in reverse topological order in a
 // compile-time-sized local array: no tape, no heap. Where a node feeds several
 // others (a shared subexpression) its adjoint gathers every contribution; the
-// first contribution assigns and the rest add, as in hand-written code.
+// first contribution assigns and the rest add, as in hand-written code. A sweep
+// starts from a set of seed nodes whose adjoints the caller has set (the root
+// with 1 for a gradient; each output with its weight for a vector-Jacobian
+// product), so several sweeps can share one value pass.
 #pragma once
 
 #include <array>
@@ -15,40 +18,39 @@
 
 namespace typegrad::detail {
 
-template <class G, class T, std::size_t K, std::size_t I, class P>
+template <class G, class T, class Seeds, std::size_t K, std::size_t I, class P>
 TYPEGRAD_HOST_DEVICE constexpr void push_adjoint(P const& p, T* adj) {
     if constexpr (plan<G, T>.carries[K][I]) {
         constexpr std::size_t c = G::shapes[K].child[I];
-        if constexpr (plan<G, T>.first[K][I])
+        if constexpr (reverse_plan<G, T, Seeds>.first[K][I])
             adj[c] = scale(get<I>(p), adj[K]);
         else
             adj[c] += scale(get<I>(p), adj[K]);
     }
 }
 
-template <class G, class T, std::size_t K>
+template <class G, class T, class Seeds, std::size_t K>
 TYPEGRAD_HOST_DEVICE constexpr void reverse_step(T const* vals, T* adj) {
-    if constexpr (G::shapes[K].arity > 0 && plan<G, T>.received[K]) {
+    if constexpr (G::shapes[K].arity > 0 && reverse_plan<G, T, Seeds>.received[K]) {
         auto const p = partials_at<G, K>(vals);
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (push_adjoint<G, T, K, I>(p, adj), ...);
+            (push_adjoint<G, T, Seeds, K, I>(p, adj), ...);
         }(std::make_index_sequence<G::shapes[K].arity>{});
     }
 }
 
-/// Adjoints of every node reached from the root (the root's adjoint is 1).
-template <class G, class T>
+/// Adjoints of every node reached from the seeds; the caller has set adj at each seed.
+template <class G, class T, class Seeds>
 TYPEGRAD_HOST_DEVICE constexpr void reverse_sweep(T const* vals, T* adj) {
-    if constexpr (plan<G, T>.received[G::root]) adj[G::root] = T(1);
     [&]<std::size_t... J>(std::index_sequence<J...>) {
-        (reverse_step<G, T, G::size - 1 - J>(vals, adj), ...);
+        (reverse_step<G, T, Seeds, G::size - 1 - J>(vals, adj), ...);
     }(std::make_index_sequence<G::size>{});
 }
 
-template <class G, class T, std::size_t K, std::size_t N>
+template <class G, class T, class Seeds, std::size_t K, std::size_t N>
 TYPEGRAD_HOST_DEVICE constexpr void gather_step(T const* adj, std::array<T, N>& g) {
-    if constexpr (G::shapes[K].is_var && plan<G, T>.received[K]) {
-        if constexpr (plan<G, T>.first_var_of_slot[K])
+    if constexpr (G::shapes[K].is_var && reverse_plan<G, T, Seeds>.received[K]) {
+        if constexpr (reverse_plan<G, T, Seeds>.first_var_of_slot[K])
             g[G::shapes[K].slot] = adj[K];
         else
             g[G::shapes[K].slot] += adj[K];
@@ -56,11 +58,11 @@ TYPEGRAD_HOST_DEVICE constexpr void gather_step(T const* adj, std::array<T, N>& 
 }
 
 /// Gathers input adjoints into the gradient (an input used under several names sums).
-template <class G, class T, std::size_t N>
+template <class G, class T, class Seeds, std::size_t N>
 TYPEGRAD_HOST_DEVICE constexpr std::array<T, N> gather_gradient(T const* adj) {
     std::array<T, N> g{};
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-        (gather_step<G, T, K>(adj, g), ...);
+        (gather_step<G, T, Seeds, K>(adj, g), ...);
     }(std::make_index_sequence<G::size>{});
     return g;
 }

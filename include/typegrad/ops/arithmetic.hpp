@@ -69,6 +69,12 @@ struct negate {
 };
 }  // namespace ops
 
+namespace detail {
+template <class E>
+concept is_negation = std::is_same_v<typename node_op<std::remove_cvref_t<E>>::type, ops::negate>;
+
+}  // namespace detail
+
 template <class A, class B>
     requires(expression<A> || expression<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator+(A const& a, B const& b) {
@@ -78,6 +84,8 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator+(A const& a, B const& b) {
         return b;
     else if constexpr (static_value<B, 0> && symbolic<A>)
         return a;
+    else if constexpr (detail::is_negation<B> && expression<A>)
+        return a - b.template child<0>();
     else
         return detail::apply<ops::add>(a, b);
 }
@@ -87,7 +95,7 @@ template <class A>
 TYPEGRAD_HOST_DEVICE constexpr auto operator-(A const& a) {
     if constexpr (static_constant<A>)
         return ratio<-A::num, A::den>{};
-    else if constexpr (std::is_same_v<typename detail::node_op<A>::type, ops::negate>)
+    else if constexpr (detail::is_negation<A>)
         return a.template child<0>();
     else
         return detail::apply<ops::negate>(a);
@@ -102,6 +110,8 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator-(A const& a, B const& b) {
         return -b;
     else if constexpr (static_value<B, 0> && symbolic<A>)
         return a;
+    else if constexpr (detail::is_negation<B> && expression<A>)
+        return a + b.template child<0>();
     else
         return detail::apply<ops::subtract>(a, b);
 }
