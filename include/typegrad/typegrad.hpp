@@ -8,7 +8,10 @@
 #pragma once
 
 #include "config.hpp"
+#include "check/finite_difference.hpp"
+#include "io/to_dot.hpp"
 #include "io/to_string.hpp"
+#include "io/trace.hpp"
 #include "core/apply.hpp"
 #include "core/constant.hpp"
 #include "core/expression.hpp"
@@ -17,7 +20,9 @@
 #include "core/let.hpp"
 #include "core/var.hpp"
 #include "modes/forward.hpp"
+#include "modes/dual.hpp"
 #include "modes/gradient.hpp"
+#include "modes/hessian.hpp"
 #include "modes/jacobian.hpp"
 #include "modes/outputs.hpp"
 #include "modes/reverse.hpp"

@@ -1,0 +1,40 @@
+// typegrad/io/to_dot.hpp: the expression's graph in Graphviz dot.
+//
+// One node per distinct subexpression, in the order every pass visits them, so
+// a shared subexpression is drawn once with an edge to each user. Leaves carry
+// variable names and constant values; edges run from operand to result.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <type_traits>
+
+#include "../core/graph.hpp"
+#include "label.hpp"
+
+namespace typegrad {
+
+namespace detail {
+template <class G, class Entry, class E>
+void dot_entry(E const& root, std::string& out) {
+    using N = typename Entry::node;
+    std::string const id = "n" + std::to_string(Entry::pos);
+    std::string const label = node_label(at_path(root, typename Entry::path{}));
+    char const* shape = leaf<N> ? (is_var<N>::value ? "ellipse" : "plaintext") : "box";
+    out += "  " + id + " [label=\"" + label + "\", shape=" + shape + "];\n";
+    for (std::size_t i = 0; i < G::shapes[Entry::pos].arity; ++i)
+        out += "  n" + std::to_string(G::shapes[Entry::pos].child[i]) + " -> " + id + ";\n";
+}
+}  // namespace detail
+
+/// Graphviz dot text for the graph of f (or of a tg::outputs pack of several outputs).
+template <class E>
+    requires expression<E>
+std::string to_dot(E const& f, std::string const& name = "typegrad") {
+    using G = graph<E>;
+    std::string out = "digraph \"" + name + "\" {\n  rankdir=BT;\n";
+    [&]<class... Es>(detail::type_list<Es...>) { (detail::dot_entry<G, Es>(f, out), ...); }(typename G::entries{});
+    return out + "}\n";
+}
+
+}  // namespace typegrad
