@@ -93,12 +93,21 @@ constexpr auto operator""_c() {
 }
 }  // namespace literals
 
+/// A partial derivative that is exactly 1 or 0 and masks: 0 times an infinite or
+/// nan derivative is 0. select and relu give these, so a branch not taken passes
+/// no derivative at all, not 0 * inf = nan.
+struct indicator {
+    bool on;
+};
+
 namespace detail {
 /// Converts a partial, a constant or a number to the evaluation type T.
 template <class T, class P>
 TYPEGRAD_HOST_DEVICE constexpr T as(P const& p) {
     if constexpr (static_constant<P>)
         return P::template as<T>();
+    else if constexpr (std::is_same_v<P, indicator>)
+        return p.on ? T(1) : T(0);
     else
         return static_cast<T>(p);
 }

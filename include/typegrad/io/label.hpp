@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "../core/constant.hpp"
@@ -13,6 +14,14 @@
 #include "../ops/pow.hpp"
 
 namespace typegrad::detail {
+
+/// Concatenates by appending (g++ 12 warns falsely on "literal" + std::string&&).
+template <class... Parts>
+std::string cat(Parts const&... parts) {
+    std::string s;
+    (s.append(std::string_view(parts)), ...);
+    return s;
+}
 
 template <class Op>
 struct is_int_pow : std::false_type {};
@@ -33,7 +42,7 @@ constexpr bool is_symbol(char const* name) {
 template <class V>
 std::string variable_name() {
     if constexpr (V::name::empty)
-        return "x" + std::to_string(V::slot);
+        return cat("x", std::to_string(V::slot));
     else
         return std::string(V::name::view());
 }
@@ -44,8 +53,8 @@ std::string leaf_text(E const& e) {
     if constexpr (is_var<E>::value)
         return variable_name<E>();
     else if constexpr (static_constant<E>) {
-        std::string s = std::to_string(E::num);
-        return E::den == 1 ? s : s + "/" + std::to_string(E::den);
+        std::string const s = std::to_string(E::num);
+        return E::den == 1 ? s : cat(s, "/", std::to_string(E::den));
     } else {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g", static_cast<double>(e.value));
@@ -57,17 +66,21 @@ std::string leaf_text(E const& e) {
 template <class Op>
 std::string apply_text(std::string const* args, std::size_t n) {
     if constexpr (is_let<Op>::value)
-        return std::string(Op::name) + " = " + args[0];
+        return cat(Op::name, " = ", args[0]);
     else if constexpr (std::is_same_v<Op, ops::negate>)
-        return "-" + args[0];
+        return cat("-", args[0]);
     else if constexpr (is_int_pow<Op>::value)
-        return "pow(" + args[0] + ", " + std::to_string(Op::exponent) + ")";
+        return cat("pow(", args[0], ", ", std::to_string(Op::exponent), ")");
     else if (n == 2 && is_symbol(Op::name))
-        return args[0] + " " + Op::name + " " + args[1];
+        return cat(args[0], " ", Op::name, " ", args[1]);
     else {
-        std::string s = std::string(Op::name) + "(";
-        for (std::size_t i = 0; i < n; ++i) s += (i ? ", " : "") + args[i];
-        return s + ")";
+        std::string s = cat(Op::name, "(");
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i) s.append(", ");
+            s.append(args[i]);
+        }
+        s.append(")");
+        return s;
     }
 }
 
@@ -77,9 +90,9 @@ std::string node_label(E const& e) {
     if constexpr (leaf<E>)
         return leaf_text(e);
     else if constexpr (is_let<typename E::op>::value)
-        return std::string("let ") + E::op::name;
+        return cat("let ", E::op::name);
     else if constexpr (is_int_pow<typename E::op>::value)
-        return "pow " + std::to_string(E::op::exponent);
+        return cat("pow ", std::to_string(E::op::exponent));
     else
         return E::op::name;
 }

@@ -18,12 +18,12 @@ namespace detail {
 template <class G, class Entry, class E>
 void dot_entry(E const& root, std::string& out) {
     using N = typename Entry::node;
-    std::string const id = "n" + std::to_string(Entry::pos);
+    std::string const id = cat("n", std::to_string(Entry::pos));
     std::string const label = node_label(at_path(root, typename Entry::path{}));
     char const* shape = leaf<N> ? (is_var<N>::value ? "ellipse" : "plaintext") : "box";
-    out += "  " + id + " [label=\"" + label + "\", shape=" + shape + "];\n";
+    out.append(cat("  ", id, " [label=\"", label, "\", shape=", shape, "];\n"));
     for (std::size_t i = 0; i < G::shapes[Entry::pos].arity; ++i)
-        out += "  n" + std::to_string(G::shapes[Entry::pos].child[i]) + " -> " + id + ";\n";
+        out.append(cat("  n", std::to_string(G::shapes[Entry::pos].child[i]), " -> ", id, ";\n"));
 }
 }  // namespace detail
 
@@ -32,9 +32,10 @@ template <class E>
     requires expression<E>
 std::string to_dot(E const& f, std::string const& name = "typegrad") {
     using G = graph<E>;
-    std::string out = "digraph \"" + name + "\" {\n  rankdir=BT;\n";
+    std::string out = detail::cat("digraph \"", name, "\" {\n  rankdir=BT;\n");
     [&]<class... Es>(detail::type_list<Es...>) { (detail::dot_entry<G, Es>(f, out), ...); }(typename G::entries{});
-    return out + "}\n";
+    out.append("}\n");
+    return out;
 }
 
 }  // namespace typegrad

@@ -26,14 +26,14 @@ std::string print_node(E const& e, std::index_sequence<I...>) {
     else {
         std::string const args[] = {print(e.template child<I>())...};
         std::string const s = apply_text<Op>(args, sizeof...(I));
-        return sizeof...(I) == 2 && is_symbol(Op::name) ? "(" + s + ")" : s;
+        return sizeof...(I) == 2 && is_symbol(Op::name) ? cat("(", s, ")") : s;
     }
 }
 
 template <class E>
 std::string print(E const& e) {
     if constexpr (static_constant<E>)
-        return E::den == 1 ? leaf_text(e) : "(" + leaf_text(e) + ")";
+        return E::den == 1 ? leaf_text(e) : cat("(", leaf_text(e), ")");
     else if constexpr (leaf<E>)
         return leaf_text(e);
     else

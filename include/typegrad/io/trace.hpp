@@ -57,7 +57,7 @@ struct trace {
     }
     /// A Markdown table.
     std::string to_markdown() const {
-        std::string out = "| w | definition | value | " + derivative_heading + " |\n|---|---|---:|---:|\n";
+        std::string out = detail::cat("| w | definition | value | ", derivative_heading, " |\n|---|---|---:|---:|\n");
         char buf[512];
         for (auto const& r : rows) {
             std::snprintf(buf, sizeof buf, "| %s | `%s` | %.12g | %.12g |\n", r.name.c_str(), r.definition.c_str(),
@@ -89,7 +89,7 @@ std::string definition_of(E const& root, std::array<int, G::size> const& w) {
     else
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
             auto operand = [&](std::size_t pos, auto const& child) {
-                return w[pos] > 0 ? "w" + std::to_string(w[pos]) : leaf_text(child);
+                return w[pos] > 0 ? cat("w", std::to_string(w[pos])) : leaf_text(child);
             };
             auto const node = at_path(root, typename Entry::path{});
             std::string const args[] = {[&] {
@@ -97,7 +97,7 @@ std::string definition_of(E const& root, std::array<int, G::size> const& w) {
                 if constexpr (leaf<std::remove_cvref_t<decltype(child)>>)
                     return operand(G::shapes[Entry::pos].child[I], child);
                 else
-                    return "w" + std::to_string(w[G::shapes[Entry::pos].child[I]]);
+                    return cat("w", std::to_string(w[G::shapes[Entry::pos].child[I]]));
             }()...};
             return apply_text<typename N::op>(args, sizeof...(I));
         }(std::make_index_sequence<N::arity>{});
@@ -111,7 +111,7 @@ trace make_trace(E const& root, T const* vals, Derivative const& derivative, cha
         (
             [&] {
                 if (w[Es::pos] > 0)
-                    t.rows.push_back({"w" + std::to_string(w[Es::pos]), definition_of<G, Es>(root, w),
+                    t.rows.push_back({cat("w", std::to_string(w[Es::pos])), definition_of<G, Es>(root, w),
                                       static_cast<double>(vals[Es::pos]), static_cast<double>(derivative(Es::pos))});
             }(),
             ...);

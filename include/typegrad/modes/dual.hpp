@@ -15,6 +15,7 @@
 #include "../core/constant.hpp"
 #include "../core/expression.hpp"
 #include "../core/tuple.hpp"
+#include "plan.hpp"
 #include "../ops/activation.hpp"
 #include "../ops/arithmetic.hpp"
 #include "../ops/exp_log.hpp"
@@ -56,9 +57,8 @@ namespace detail {
 template <class T, std::size_t N, class P, std::size_t I, class... Ds>
 TYPEGRAD_HOST_DEVICE constexpr void add_lane_terms(dual<T, N>& r, P const& p, Ds const&... ds) {
     if constexpr (!static_value<std::remove_cvref_t<decltype(get<I>(p))>, 0>) {
-        T const pi = as<T>(get<I>(p));
         auto const& operand = std::get<I>(std::tie(ds...));
-        for (std::size_t l = 0; l < N; ++l) r.t[l] += pi * operand.t[l];
+        for (std::size_t l = 0; l < N; ++l) r.t[l] += scale(get<I>(p), operand.t[l]);
     }
 }
 

@@ -60,9 +60,5 @@ template <class Mode = reverse, class F, class... Args>
 TYPEGRAD_HOST_DEVICE constexpr auto gradient(F const& f, Args const&... args) {
     return detail::gradient_at<Mode>(f, detail::make_point(args...));
 }
-template <class Mode = reverse, class F, class A, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr auto gradient(F const& f, std::array<A, N> const& point) {
-    return detail::gradient_at<Mode>(f, detail::make_point(point));
-}
 
 }  // namespace typegrad

@@ -73,10 +73,6 @@ template <class F, class... Args>
 constexpr auto hessian(F const& f, Args const&... args) {
     return detail::hessian_at(f, detail::make_point(args...));
 }
-template <class F, class A, std::size_t N>
-constexpr auto hessian(F const& f, std::array<A, N> const& point) {
-    return detail::hessian_at(f, detail::make_point(point));
-}
 
 /// Value, gradient and H v in one forward-over-reverse pass.
 template <class F, class A, class B, std::size_t N>

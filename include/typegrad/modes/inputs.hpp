@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <type_traits>
 #include <utility>
 
@@ -25,6 +26,28 @@ struct reverse {};
 template <class M>
 concept mode = std::is_same_v<M, forward> || std::is_same_v<M, reverse>;
 
+/// How to read a point type (a fixed number of coordinates). Specialised for
+/// std::array and std::span with a static extent; interop headers add others.
+template <class P>
+struct point_traits {};
+template <class A, std::size_t N>
+struct point_traits<std::array<A, N>> {
+    using value_type = A;
+    static constexpr std::size_t size = N;
+    static constexpr A const& get(std::array<A, N> const& p, std::size_t i) { return p[i]; }
+};
+template <class A, std::size_t N>
+    requires(N != std::dynamic_extent)
+struct point_traits<std::span<A, N>> {
+    using value_type = std::remove_const_t<A>;
+    static constexpr std::size_t size = N;
+    static constexpr A& get(std::span<A, N> const& p, std::size_t i) { return p[i]; }
+};
+
+/// A point: a type with point_traits (std::array, std::span<T, N>, an Eigen fixed-size vector, ...).
+template <class P>
+concept point = requires { point_traits<std::remove_cvref_t<P>>::size; };
+
 namespace detail {
 
 template <class X>
@@ -38,24 +61,39 @@ constexpr bool check_argument() {
     return true;
 }
 
-/// The point as an array of the common (promoted) number type.
-template <class... Args>
-TYPEGRAD_HOST_DEVICE constexpr auto make_point(Args const&... args) {
-    static_assert((check_argument<Args>() && ...));
-    if constexpr ((scalar<Args> && ...)) {
-        using T = number_type<Args...>;
-        return std::array<T, sizeof...(Args)>{static_cast<T>(args)...};
-    } else
-        return std::array<double, sizeof...(Args)>{};
-}
+template <class P>
+inline constexpr bool is_dynamic_span = false;
+template <class A>
+inline constexpr bool is_dynamic_span<std::span<A, std::dynamic_extent>> = true;
 
-template <class A, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr auto make_point(std::array<A, N> const& a) {
+template <class P>
+TYPEGRAD_HOST_DEVICE constexpr auto point_from(P const& point) {
+    using traits = point_traits<P>;
+    using A = typename traits::value_type;
     static_assert(check_argument<A>());
     using T = number_type<A>;
-    std::array<T, N> p{};
-    for (std::size_t i = 0; i < N; ++i) p[i] = static_cast<T>(a[i]);
+    std::array<T, traits::size> p{};
+    for (std::size_t i = 0; i < traits::size; ++i) p[i] = static_cast<T>(traits::get(point, i));
     return p;
+}
+
+/// The point as an array of the common (promoted) number type: separate numbers,
+/// or one point object (std::array, std::span<T, N>, ...).
+template <class... Args>
+TYPEGRAD_HOST_DEVICE constexpr auto make_point(Args const&... args) {
+    if constexpr (sizeof...(Args) == 1 && (point<Args> && ...)) {
+        return point_from(args...);
+    } else {
+        static_assert(!(is_dynamic_span<Args> || ...),
+                      "typegrad: a point given as a std::span needs a static extent (std::span<const double, N>), "
+                      "because the number of inputs is part of the expression's type");
+        static_assert((check_argument<Args>() && ...));
+        if constexpr ((scalar<Args> && ...)) {
+            using T = number_type<Args...>;
+            return std::array<T, sizeof...(Args)>{static_cast<T>(args)...};
+        } else
+            return std::array<double, sizeof...(Args)>{};
+    }
 }
 
 template <class F, class Seq>

@@ -139,10 +139,6 @@ template <class Mode = automatic, class F, class... Args>
 constexpr auto jacobian(F const& f, Args const&... args) {
     return detail::jacobian_at<Mode>(f, detail::make_point(args...));
 }
-template <class Mode = automatic, class F, class A, std::size_t N>
-constexpr auto jacobian(F const& f, std::array<A, N> const& point) {
-    return detail::jacobian_at<Mode>(f, detail::make_point(point));
-}
 
 /// Values and w^T J in one reverse sweep seeded with the weights w at the outputs.
 template <class F, class A, class W, std::size_t N, std::size_t M>

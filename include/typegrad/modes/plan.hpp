@@ -33,6 +33,19 @@ struct partials_type<T, N, std::index_sequence<I...>> {
 };
 
 template <class T, class N>
+constexpr std::array<bool, max_arity> indicator_partials() {
+    std::array<bool, max_arity> z{};
+    if constexpr (is_node<N>::value) {
+        using P = typename partials_type<T, N>::type;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((z[I] = std::is_same_v<std::remove_cvref_t<decltype(get<I>(std::declval<P const&>()))>, indicator>),
+             ...);
+        }(std::make_index_sequence<N::arity>{});
+    }
+    return z;
+}
+
+template <class T, class N>
 constexpr std::array<bool, max_arity> zero_partials() {
     std::array<bool, max_arity> z{};
     if constexpr (is_node<N>::value) {
@@ -60,6 +73,7 @@ struct plan_tables {
     using bits = std::array<std::uint64_t, words>;
 
     std::array<std::array<bool, max_arity>, size> zero{};
+    std::array<std::array<bool, max_arity>, size> gating{};
     std::array<bits, size> deps{};
     std::array<bool, size> active{};
     std::array<std::array<bool, max_arity>, size> carries{};
@@ -72,6 +86,9 @@ constexpr plan_tables<G, T> make_plan() {
     constexpr std::size_t n = G::size;
     t.zero = []<class... Es>(type_list<Es...>) {
         return std::array<std::array<bool, max_arity>, n>{zero_partials<T, typename Es::node>()...};
+    }(typename G::entries{});
+    t.gating = []<class... Es>(type_list<Es...>) {
+        return std::array<std::array<bool, max_arity>, n>{indicator_partials<T, typename Es::node>()...};
     }(typename G::entries{});
     // Inputs each node depends on through non-zero partials (children come first).
     for (std::size_t k = 0; k < n; ++k) {
@@ -95,6 +112,9 @@ inline constexpr plan_tables<G, T> plan = make_plan<G, T>();
 template <std::size_t Size>
 struct reverse_tables {
     std::array<bool, Size> received{};
+    // Every contribution reaching the node passed a masking (indicator) partial or a
+    // shielded node: its adjoint may be an exact 0 standing for "branch not taken".
+    std::array<bool, Size> shielded{};
     std::array<bool, Size> seeded{};
     std::array<std::array<bool, max_arity>, Size> first{};
     std::array<bool, Size> first_var_of_slot{};
@@ -115,8 +135,11 @@ constexpr reverse_tables<G::size> make_reverse_plan() {
         auto const& s = G::shapes[k];
         for (std::size_t i = 0; i < s.arity; ++i) {
             if (!p.carries[k][i]) continue;
-            r.first[k][i] = !r.received[s.child[i]];
-            r.received[s.child[i]] = true;
+            std::size_t const c = s.child[i];
+            bool const masked = p.gating[k][i] || r.shielded[k];
+            r.shielded[c] = r.received[c] ? (r.shielded[c] && masked) : masked;
+            r.first[k][i] = !r.received[c];
+            r.received[c] = true;
         }
     }
     for (std::size_t k = 0; k < n; ++k) {
@@ -138,15 +161,35 @@ constexpr bool depends(std::size_t k, std::size_t slot) {
     return slot < G::slots && ((plan<G, T>.deps[k][slot / 64] >> (slot % 64)) & 1u) != 0;
 }
 
-/// Multiplies a partial by a tangent or adjoint, skipping the multiplication for 1_c and -1_c.
+/// Multiplies a partial by a tangent or adjoint, skipping the multiplication for 1_c
+/// and -1_c; an indicator passes t or exactly 0.
 template <class T, class P>
 TYPEGRAD_HOST_DEVICE constexpr T scale(P const& p, T const& t) {
     if constexpr (static_value<P, 1>)
         return t;
     else if constexpr (static_value<P, -1>)
         return -t;
+    else if constexpr (std::is_same_v<P, indicator>)
+        return p.on ? t : T(0);
     else
         return as<T>(p) * t;
+}
+
+template <class T>
+TYPEGRAD_HOST_DEVICE constexpr bool is_exact_zero(T const& t) {
+    if constexpr (requires { t.v; t.t; }) {
+        for (auto const& l : t.t)
+            if (!(l == 0)) return false;
+        return t.v == 0;
+    } else
+        return t == T(0);
+}
+
+/// scale for a node that a select may have cut off: an adjoint of exactly 0 passes
+/// 0 even where the partial is infinite or nan (the branch was not taken).
+template <class T, class P>
+TYPEGRAD_HOST_DEVICE constexpr T masked_scale(P const& p, T const& t) {
+    return is_exact_zero(t) ? T(0) : scale(p, t);
 }
 
 }  // namespace typegrad::detail

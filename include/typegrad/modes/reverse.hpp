@@ -6,7 +6,9 @@
 // first contribution assigns and the rest add, as in hand-written code. A sweep
 // starts from a set of seed nodes whose adjoints the caller has set (the root
 // with 1 for a gradient; each output with its weight for a vector-Jacobian
-// product), so several sweeps can share one value pass.
+// product), so several sweeps can share one value pass. Below a select, where a
+// branch not taken has an adjoint of exactly 0, contributions are masked so that
+// 0 times an infinite partial stays 0 (known at compile time: only such nodes pay).
 #pragma once
 
 #include <array>
@@ -22,10 +24,16 @@ template <class G, class T, class Seeds, std::size_t K, std::size_t I, class P>
 TYPEGRAD_HOST_DEVICE constexpr void push_adjoint(P const& p, T* adj) {
     if constexpr (plan<G, T>.carries[K][I]) {
         constexpr std::size_t c = G::shapes[K].child[I];
+        T const contribution = [&] {
+            if constexpr (reverse_plan<G, T, Seeds>.shielded[K])
+                return masked_scale(get<I>(p), adj[K]);
+            else
+                return scale(get<I>(p), adj[K]);
+        }();
         if constexpr (reverse_plan<G, T, Seeds>.first[K][I])
-            adj[c] = scale(get<I>(p), adj[K]);
+            adj[c] = contribution;
         else
-            adj[c] += scale(get<I>(p), adj[K]);
+            adj[c] += contribution;
     }
 }
 

@@ -68,9 +68,5 @@ template <class F, class... Args>
 TYPEGRAD_HOST_DEVICE constexpr auto value(F const& f, Args const&... args) {
     return detail::value_at(f, detail::make_point(args...));
 }
-template <class F, class A, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr auto value(F const& f, std::array<A, N> const& point) {
-    return detail::value_at(f, detail::make_point(point));
-}
 
 }  // namespace typegrad

@@ -11,6 +11,8 @@
 // inf or nan. Run-time numbers are never folded this way.
 #pragma once
 
+#include <utility>
+
 #include "../core/apply.hpp"
 
 namespace typegrad {
@@ -69,7 +71,33 @@ struct negate {
 };
 }  // namespace ops
 
+namespace ops {
+struct select;
+}
+template <class C, class A, class B>
+TYPEGRAD_HOST_DEVICE constexpr auto select(C const& c, A const& a, B const& b);
+
 namespace detail {
+// select(c, 1_c, 0_c) or select(c, 0_c, 1_c): a mask, as a derivative of select or relu.
+template <class E>
+concept is_mask = std::is_same_v<typename node_op<std::remove_cvref_t<E>>::type, ops::select> &&
+                  static_constant<decltype(std::declval<E const&>().template child<1>())> &&
+                  static_constant<decltype(std::declval<E const&>().template child<2>())> &&
+                  (std::remove_cvref_t<decltype(std::declval<E const&>().template child<1>())>::num +
+                       std::remove_cvref_t<decltype(std::declval<E const&>().template child<2>())>::num ==
+                   1) &&
+                  std::remove_cvref_t<decltype(std::declval<E const&>().template child<1>())>::den == 1 &&
+                  std::remove_cvref_t<decltype(std::declval<E const&>().template child<2>())>::den == 1;
+
+// mask * e chooses e or 0 instead of multiplying, so 0 * inf in the branch not taken stays 0.
+template <class M, class E>
+TYPEGRAD_HOST_DEVICE constexpr auto apply_mask(M const& m, E const& e) {
+    if constexpr (static_value<decltype(m.template child<1>()), 1>)
+        return typegrad::select(m.template child<0>(), e, static_const<0>{});
+    else
+        return typegrad::select(m.template child<0>(), static_const<0>{}, e);
+}
+
 template <class E>
 concept is_negation = std::is_same_v<typename node_op<std::remove_cvref_t<E>>::type, ops::negate>;
 
@@ -131,6 +159,10 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator*(A const& a, B const& b) {
         return -b;
     else if constexpr (static_value<B, -1> && symbolic<A>)
         return -a;
+    else if constexpr (detail::is_mask<A> && symbolic<B>)
+        return detail::apply_mask(a, b);
+    else if constexpr (detail::is_mask<B> && symbolic<A>)
+        return detail::apply_mask(b, a);
     else
         return detail::apply<ops::multiply>(a, b);
 }

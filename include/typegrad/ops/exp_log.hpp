@@ -1,10 +1,12 @@
 // typegrad/ops/exp_log.hpp: exp, log, log1p, expm1, sqrt, cbrt.
 //
 // Conventions at the domain edges (IEEE arithmetic, nothing clamped):
-//   log(0) = -inf and log'(0) = +inf; log of a negative number is nan, so is its derivative.
+//   log(0) = -inf and log'(0) = +inf. log of a negative number is nan; its derivative
+//   is still the formula 1/x (finite), as in PyTorch and JAX, so check the value.
 //   log1p'(-1) = +inf.
 //   sqrt'(0) = +inf (1 / (2 sqrt 0)); sqrt of a negative number is nan.
 //   cbrt'(0) = +inf; cbrt is defined (and differentiable) for negative numbers.
+//   At -0.0 the sign of zero stands: sqrt'(-0.0) = log'(-0.0) = -inf.
 #pragma once
 
 #include <cmath>

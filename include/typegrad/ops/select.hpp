@@ -106,8 +106,9 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator!=(A const& a, B const& b) {
 }
 
 /// `c ? a : b`. On numbers (c a bool or a number, non-zero meaning true) it is
-/// the plain choice; if c, a or b is an expression it is an expression whose
-/// derivative flows only into the branch taken.
+/// the plain choice (select(c, 1_c, 0_c) is a masking tg::indicator); if c, a or
+/// b is an expression it is an expression whose derivative flows only into the
+/// branch taken.
 template <class C, class A, class B>
 TYPEGRAD_HOST_DEVICE constexpr auto select(C const& c, A const& a, B const& b) {
     if constexpr (symbolic<C> || symbolic<A> || symbolic<B>) {
@@ -119,8 +120,14 @@ TYPEGRAD_HOST_DEVICE constexpr auto select(C const& c, A const& a, B const& b) {
         static_assert(operand<A> && operand<B> && (operand<C> || std::is_same_v<C, bool>),
                       "typegrad: select takes a condition (bool, number or expression) and two numbers or "
                       "expressions");
-        using T = detail::number_type<A, B>;
-        return static_cast<bool>(c) ? detail::as<T>(a) : detail::as<T>(b);
+        if constexpr (static_value<A, 1> && static_value<B, 0>)
+            return indicator{static_cast<bool>(c)};
+        else if constexpr (static_value<A, 0> && static_value<B, 1>)
+            return indicator{!static_cast<bool>(c)};
+        else {
+            using T = detail::number_type<A, B>;
+            return static_cast<bool>(c) ? detail::as<T>(a) : detail::as<T>(b);
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 #include "arithmetic.hpp"
 #include "exp_log.hpp"
 #include "select.hpp"
+#include "special.hpp"
 
 namespace typegrad {
 
@@ -82,12 +83,13 @@ struct atan2_op {
     static constexpr char const* name = "atan2";
     template <class A, class B>
     TYPEGRAD_HOST_DEVICE static auto value(A const& a, B const& b) { using std::atan2; return atan2(a, b); }
-    // d atan2(a, b) = (b da - a db) / (a^2 + b^2); 0 at the origin by convention.
+    // d atan2(a, b) = (b da - a db) / (a^2 + b^2), with a^2 + b^2 = h^2 for h = hypot(a, b)
+    // so that it neither underflows nor overflows; 0 at the origin by convention.
     template <class A, class B, class Y>
     TYPEGRAD_HOST_DEVICE static constexpr auto partials(A const& a, B const& b, Y const&) {
-        auto const r2 = a * a + b * b;
-        return typegrad::partials(typegrad::select(r2 == static_const<0>{}, static_const<0>{}, b / r2),
-                                  typegrad::select(r2 == static_const<0>{}, static_const<0>{}, -a / r2));
+        auto const h = typegrad::hypot(a, b);
+        return typegrad::partials(typegrad::select(h == static_const<0>{}, static_const<0>{}, b / h / h),
+                                  typegrad::select(h == static_const<0>{}, static_const<0>{}, -a / h / h));
     }
 };
 }  // namespace ops
