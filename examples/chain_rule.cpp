@@ -40,6 +40,16 @@ int main() {
     std::printf("\nwith run-time constants and tg::let: loss(0.5) = %.6f, loss'(0.5) = %.6f\n", v, g[0]);
     ok = ok && std::abs(g[0] - (-2 * (1 - 0.5 - 0.25) * 2)) < 1e-12;
 
+    // The derivative is an expression too: print it and evaluate it.
+    auto const dloss = tg::d(loss, x);
+    std::printf("\nloss  = %s\n", tg::to_string(loss).c_str());
+    std::printf("dloss = %s\n", tg::to_string(dloss).c_str());
+    std::printf("dloss(0.5) = %.6f\n", tg::value(dloss, 0.5));
+    ok = ok && std::abs(tg::value(dloss, 0.5) - (-2 * (1 - 0.5 - 0.25) * 2)) < 1e-12;
+
+    // The graph, each distinct node once: 2 * g1 is shared by h1 and h2 (render with `dot -Tpng`).
+    std::printf("\nthe graph in Graphviz dot:\n%s", tg::to_dot(loss, "P1").c_str());
+
     std::printf("%s\n", ok ? "all derivatives match the closed form" : "MISMATCH");
     return ok ? 0 : 1;
 }
