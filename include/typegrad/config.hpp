@@ -10,6 +10,16 @@
 #define TYPEGRAD_HAS_CUDA 0
 #endif
 
+// The per-node steps of a pass must be inlined into the pass, so that values and
+// derivatives stay in registers; compilers otherwise give up on large graphs.
+#if defined(__CUDACC__)
+#define TYPEGRAD_INLINE __forceinline__
+#elif defined(__GNUC__) || defined(__clang__)
+#define TYPEGRAD_INLINE [[gnu::always_inline]] inline
+#else
+#define TYPEGRAD_INLINE inline
+#endif
+
 #if defined(_OPENMP)
 #define TYPEGRAD_HAS_OPENMP 1
 #else

@@ -146,16 +146,19 @@ struct max_slots<type_list<Es...>> {
     }();
 };
 
+// Entry K by overload resolution on its position (no deduction of E; see index_map).
 template <std::size_t K, class E>
-struct pos_tag {};
+struct pos_tag {
+    static E entry(std::integral_constant<std::size_t, K>*);
+};
 template <class Entries>
 struct entry_index_impl;
 template <class... Es>
-struct entry_index_impl<type_list<Es...>> : pos_tag<Es::pos, Es>... {};
+struct entry_index_impl<type_list<Es...>> : pos_tag<Es::pos, Es>... {
+    using pos_tag<Es::pos, Es>::entry...;
+};
 template <class Entries>
 using entry_index = entry_index_impl<Entries>;
-template <std::size_t K, class E>
-E entry_by_pos(pos_tag<K, E> const*);
 
 /// The most operands an operation may have (select has three).
 inline constexpr std::size_t max_arity = 4;
@@ -210,7 +213,8 @@ struct graph {
 
     /// The entry at position K (constant-time lookup).
     template <std::size_t K>
-    using entry_at = decltype(detail::entry_by_pos<K>(static_cast<detail::entry_index<entries> const*>(nullptr)));
+    using entry_at =
+        decltype(detail::entry_index<entries>::entry(static_cast<std::integral_constant<std::size_t, K>*>(nullptr)));
 
     static constexpr auto shapes = []<class... Es>(detail::type_list<Es...>) {
         return std::array<detail::entry_shape, sizeof...(Es)>{

@@ -37,25 +37,27 @@ struct list_append<type_list<Ts...>, T> {
     using type = type_list<Ts..., T>;
 };
 
-// Position lookup: a map from key to index, again by base-class deduction.
+// Position lookup: a map from key to index. Each key contributes one non-template
+// overload of `position`; looking a key up is overload resolution, which compares
+// types by identity. (Deducing I from a base index_tag<Key, I> instead made g++
+// compare nested key types structurally: exponential in depth for shared DAGs.)
 template <class Key, std::size_t I>
-struct index_tag {};
-
-template <class Key, std::size_t I>
-constexpr std::size_t index_from_tag(index_tag<Key, I> const*) {
-    return I;
-}
+struct index_tag {
+    static constexpr std::size_t position(type_tag<Key>*) { return I; }
+};
 
 template <class Keys, class Seq>
 struct index_map_impl;
 template <class... Keys, std::size_t... I>
-struct index_map_impl<type_list<Keys...>, std::index_sequence<I...>> : index_tag<Keys, I>... {};
+struct index_map_impl<type_list<Keys...>, std::index_sequence<I...>> : index_tag<Keys, I>... {
+    using index_tag<Keys, I>::position...;
+};
 
 template <class... Keys>
 using index_map = index_map_impl<type_list<Keys...>, std::make_index_sequence<sizeof...(Keys)>>;
 
 template <class Map, class Key>
-inline constexpr std::size_t index_of = index_from_tag<Key>(static_cast<Map const*>(nullptr));
+inline constexpr std::size_t index_of = Map::position(static_cast<type_tag<Key>*>(nullptr));
 
 template <class>
 inline constexpr bool dependent_false = false;

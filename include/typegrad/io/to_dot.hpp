@@ -16,7 +16,7 @@ namespace typegrad {
 
 namespace detail {
 template <class G, class Entry, class E>
-void dot_entry(E const& root, std::string& out) {
+int dot_entry(E const& root, std::string& out) {
     using N = typename Entry::node;
     std::string const id = cat("n", std::to_string(Entry::pos));
     std::string const label = node_label(at_path(root, typename Entry::path{}));
@@ -24,6 +24,12 @@ void dot_entry(E const& root, std::string& out) {
     out.append(cat("  ", id, " [label=\"", label, "\", shape=", shape, "];\n"));
     for (std::size_t i = 0; i < G::shapes[Entry::pos].arity; ++i)
         out.append(cat("  n", std::to_string(G::shapes[Entry::pos].child[i]), " -> ", id, ";\n"));
+    return 0;
+}
+
+template <class G, class E, class... Es>
+void dot_entries(E const& root, std::string& out, type_list<Es...>) {
+    [[maybe_unused]] int const order[] = {0, dot_entry<G, Es>(root, out)...};
 }
 }  // namespace detail
 
@@ -33,7 +39,7 @@ template <class E>
 std::string to_dot(E const& f, std::string const& name = "typegrad") {
     using G = graph<E>;
     std::string out = detail::cat("digraph \"", name, "\" {\n  rankdir=BT;\n");
-    [&]<class... Es>(detail::type_list<Es...>) { (detail::dot_entry<G, Es>(f, out), ...); }(typename G::entries{});
+    detail::dot_entries<G>(f, out, typename G::entries{});
     out.append("}\n");
     return out;
 }

@@ -71,13 +71,12 @@ struct trace {
 namespace detail {
 
 // Intermediates get names w1, w2, ... in pass order; constants get none (-1).
-template <class G>
-std::array<int, G::size> intermediate_numbers() {
+template <class G, class... Es>
+std::array<int, G::size> intermediate_numbers(type_list<Es...>) {
     std::array<int, G::size> w{};
+    constexpr bool named[] = {false, (is_var<typename Es::node>::value || is_node<typename Es::node>::value)...};
     int next = 1;
-    [&]<class... Es>(type_list<Es...>) {
-        ((w[Es::pos] = (is_var<typename Es::node>::value || is_node<typename Es::node>::value) ? next++ : -1), ...);
-    }(typename G::entries{});
+    for (std::size_t k = 0; k < G::size; ++k) w[k] = named[k + 1] ? next++ : -1;
     return w;
 }
 
@@ -103,19 +102,20 @@ std::string definition_of(E const& root, std::array<int, G::size> const& w) {
         }(std::make_index_sequence<N::arity>{});
 }
 
-template <class G, class E, class T, class Derivative>
-trace make_trace(E const& root, T const* vals, Derivative const& derivative, char const* heading) {
+template <class G, class Entry, class E, class T, class Derivative>
+int trace_row_of(trace& t, E const& root, T const* vals, Derivative const& derivative,
+                 std::array<int, G::size> const& w) {
+    if (w[Entry::pos] > 0)
+        t.rows.push_back({cat("w", std::to_string(w[Entry::pos])), definition_of<G, Entry>(root, w),
+                          static_cast<double>(vals[Entry::pos]), static_cast<double>(derivative(Entry::pos))});
+    return 0;
+}
+
+template <class G, class E, class T, class Derivative, class... Es>
+trace make_trace(E const& root, T const* vals, Derivative const& derivative, char const* heading, type_list<Es...>) {
     trace t{heading, {}};
-    auto const w = intermediate_numbers<G>();
-    [&]<class... Es>(type_list<Es...>) {
-        (
-            [&] {
-                if (w[Es::pos] > 0)
-                    t.rows.push_back({cat("w", std::to_string(w[Es::pos])), definition_of<G, Es>(root, w),
-                                      static_cast<double>(vals[Es::pos]), static_cast<double>(derivative(Es::pos))});
-            }(),
-            ...);
-    }(typename G::entries{});
+    auto const w = intermediate_numbers<G>(type_list<Es...>{});
+    [[maybe_unused]] int const order[] = {0, trace_row_of<G, Es>(t, root, vals, derivative, w)...};
     return t;
 }
 
@@ -135,7 +135,7 @@ trace trace_forward(F const& f, std::array<A, N> const& point, std::array<S, N> 
     T tans[G::size][1];
     detail::forward_dense<G, T, 1>(e, x.data(), &d, vals, tans);
     auto const tangent = [&](std::size_t k) { return detail::plan<G, T>.active[k] ? tans[k][0] : T(0); };
-    return detail::make_trace<G>(e, vals, tangent, "tangent");
+    return detail::make_trace<G>(e, vals, tangent, "tangent", typename G::entries{});
 }
 
 /// The reverse accumulation table of f at a point (adjoints of the result, seeded with 1).
@@ -155,7 +155,7 @@ trace trace_reverse(F const& f, std::array<A, N> const& point) {
     auto const adjoint = [&](std::size_t k) {
         return detail::reverse_plan<G, T, seeds>.received[k] ? adj[k] : T(0);
     };
-    return detail::make_trace<G>(e, vals, adjoint, "adjoint");
+    return detail::make_trace<G>(e, vals, adjoint, "adjoint", typename G::entries{});
 }
 
 }  // namespace typegrad

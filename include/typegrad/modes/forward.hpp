@@ -41,44 +41,57 @@ inline constexpr term_list forward_terms = [] {
     return t;
 }();
 
-template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P>
-TYPEGRAD_HOST_DEVICE constexpr T tangent_sum(P const& p, T const (*tans)[L], std::size_t lane) {
+template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T tangent_sum_of(P const& p, T const (*tans)[L], std::size_t lane,
+                                                                std::index_sequence<J...>) {
     constexpr term_list terms = forward_terms<G, T, K, Lane>;
-    constexpr entry_shape s = G::shapes[K];
-    return [&]<std::size_t... J>(std::index_sequence<J...>) {
-        return (... + scale(get<terms.operand[J]>(p), tans[s.child[terms.operand[J]]][lane]));
-    }(std::make_index_sequence<terms.count>{});
+    return (... + scale(get<terms.operand[J]>(p), tans[G::shapes[K].child[terms.operand[J]]][lane]));
 }
 
 template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P>
-TYPEGRAD_HOST_DEVICE constexpr void unit_lane_step(P const& p, T (*tans)[L]) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T tangent_sum(P const& p, T const (*tans)[L], std::size_t lane) {
+    return tangent_sum_of<G, T, K, Lane>(p, tans, lane,
+                                         std::make_index_sequence<forward_terms<G, T, K, Lane>.count>{});
+}
+
+template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_lane_step(P const& p, T (*tans)[L]) {
     if constexpr (depends<G, T>(K, Lane)) tans[K][Lane] = tangent_sum<G, T, K, Lane>(p, tans, Lane);
+    return 0;
+}
+
+template <class G, class T, std::size_t K, std::size_t L, class P, std::size_t... Lane>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void unit_lanes(P const& p, T (*tans)[L], std::index_sequence<Lane...>) {
+    [[maybe_unused]] int const order[] = {0, unit_lane_step<G, T, K, Lane>(p, tans)...};
 }
 
 template <class G, class T, std::size_t K, std::size_t L>
-TYPEGRAD_HOST_DEVICE constexpr void unit_step(T const* vals, T (*tans)[L]) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_step(T const* vals, T (*tans)[L]) {
     constexpr entry_shape s = G::shapes[K];
     if constexpr (s.is_var) {
         if constexpr (s.slot < L) tans[K][s.slot] = T(1);
     } else if constexpr (s.arity > 0 && plan<G, T>.active[K]) {
         auto const p = partials_at<G, K>(vals);
-        [&]<std::size_t... Lane>(std::index_sequence<Lane...>) {
-            (unit_lane_step<G, T, K, Lane>(p, tans), ...);
-        }(std::make_index_sequence<L>{});
+        unit_lanes<G, T, K>(p, tans, std::make_index_sequence<L>{});
     }
+    return 0;
+}
+
+template <class G, class T, std::size_t L, std::size_t... K>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void unit_pass(T const* vals, T (*tans)[L], std::index_sequence<K...>) {
+    [[maybe_unused]] int const order[] = {0, unit_step<G, T, K>(vals, tans)...};
 }
 
 /// Values and unit-lane tangents: lane l of node k is d(node k)/d(input l).
 template <class G, class T, std::size_t L, class E>
-TYPEGRAD_HOST_DEVICE constexpr void forward_unit(E const& root, T const* in, T* vals, T (*tans)[L]) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_unit(E const& root, T const* in, T* vals, T (*tans)[L]) {
     compute_values<G>(root, in, vals);
-    [&]<std::size_t... K>(std::index_sequence<K...>) {
-        (unit_step<G, T, K>(vals, tans), ...);
-    }(std::make_index_sequence<G::size>{});
+    unit_pass<G, T>(vals, tans, std::make_index_sequence<G::size>{});
 }
 
 template <class G, class T, std::size_t K, std::size_t L, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr void dense_step(T const* vals, std::array<T, N> const* dirs, T (*tans)[L]) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int dense_step(T const* vals, std::array<T, N> const* dirs,
+                                                              T (*tans)[L]) {
     constexpr entry_shape s = G::shapes[K];
     if constexpr (s.is_var) {
         for (std::size_t l = 0; l < L; ++l) tans[K][l] = dirs[l][s.slot];
@@ -86,16 +99,21 @@ TYPEGRAD_HOST_DEVICE constexpr void dense_step(T const* vals, std::array<T, N> c
         auto const p = partials_at<G, K>(vals);
         for (std::size_t l = 0; l < L; ++l) tans[K][l] = tangent_sum<G, T, K, any_lane>(p, tans, l);
     }
+    return 0;
+}
+
+template <class G, class T, std::size_t L, std::size_t N, std::size_t... K>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void dense_pass(T const* vals, std::array<T, N> const* dirs,
+                                                               T (*tans)[L], std::index_sequence<K...>) {
+    [[maybe_unused]] int const order[] = {0, dense_step<G, T, K, L>(vals, dirs, tans)...};
 }
 
 /// Values and L directional derivatives at once: dirs[l] is the direction of lane l.
 template <class G, class T, std::size_t L, std::size_t N, class E>
-TYPEGRAD_HOST_DEVICE constexpr void forward_dense(E const& root, T const* in, std::array<T, N> const* dirs, T* vals,
-                                                  T (*tans)[L]) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_dense(E const& root, T const* in,
+                                                                  std::array<T, N> const* dirs, T* vals, T (*tans)[L]) {
     compute_values<G>(root, in, vals);
-    [&]<std::size_t... K>(std::index_sequence<K...>) {
-        (dense_step<G, T, K, L>(vals, dirs, tans), ...);
-    }(std::make_index_sequence<G::size>{});
+    dense_pass<G, T, L>(vals, dirs, tans, std::make_index_sequence<G::size>{});
 }
 
 }  // namespace detail
@@ -121,6 +139,12 @@ TYPEGRAD_HOST_DEVICE constexpr T output_tangent(T const (*tans)[L]) {
         return tans[G::outputs[J]][0];
     else
         return T(0);
+}
+
+template <class G, class T, std::size_t L, std::size_t M, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void output_tangents(T const (*tans)[L], std::array<T, M>& out,
+                                                                    std::index_sequence<J...>) {
+    [[maybe_unused]] int const order[] = {0, (out[J] = output_tangent<G, T, J>(tans), 0)...};
 }
 
 template <class F, class Seq>
@@ -161,9 +185,8 @@ TYPEGRAD_HOST_DEVICE constexpr auto jvp(F const& f, std::array<A, N> const& poin
         T tans[G::size][1];
         detail::forward_dense<G, T, 1>(outs, x.data(), &d, vals, tans);
         jvp_outputs_result<T, M> r{};
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
-            ((r.value[J] = vals[G::outputs[J]], r.tangent[J] = detail::output_tangent<G, T, J>(tans)), ...);
-        }(std::make_index_sequence<M>{});
+        for (std::size_t j = 0; j < M; ++j) r.value[j] = vals[G::outputs[j]];
+        detail::output_tangents<G, T>(tans, r.tangent, std::make_index_sequence<M>{});
         return r;
     } else {
         auto const e = detail::to_expression<N>(f);

@@ -20,11 +20,17 @@ struct gradient_result {
 namespace detail {
 
 template <class G, class T, std::size_t Lane, std::size_t L>
-TYPEGRAD_HOST_DEVICE constexpr T lane_result(T const (&root_tangents)[L]) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_result(T const (&root_tangents)[L]) {
     if constexpr (depends<G, T>(G::root, Lane))
         return root_tangents[Lane];
     else
         return T(0);
+}
+
+template <class G, class T, std::size_t L, std::size_t... Lane>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr std::array<T, sizeof...(Lane)> lane_results(
+    T const (&root_tangents)[L], std::index_sequence<Lane...>) {
+    return {lane_result<G, T, Lane>(root_tangents)...};
 }
 
 template <class Mode, class F, class T, std::size_t N>
@@ -44,11 +50,7 @@ TYPEGRAD_HOST_DEVICE constexpr gradient_result<T, N> gradient_at(F const& f, std
     } else {
         T tans[G::size][N == 0 ? 1 : N];
         forward_unit<G, T, (N == 0 ? 1 : N)>(e, x.data(), vals, tans);
-        std::array<T, N> g{};
-        [&]<std::size_t... L>(std::index_sequence<L...>) {
-            ((g[L] = lane_result<G, T, L>(tans[G::root])), ...);
-        }(std::make_index_sequence<N>{});
-        return {vals[G::root], g};
+        return {vals[G::root], lane_results<G, T>(tans[G::root], std::make_index_sequence<N>{})};
     }
 }
 

@@ -59,21 +59,34 @@ TYPEGRAD_HOST_DEVICE constexpr T jacobian_entry(T const (*tans)[L]) {
         return T(0);
 }
 
-template <class G, class T, std::size_t Out, std::size_t M, std::size_t N, std::size_t L>
-TYPEGRAD_HOST_DEVICE constexpr void forward_row(T const (*tans)[L], matrix<T, M, N>& j) {
-    [&]<std::size_t... Lane>(std::index_sequence<Lane...>) {
-        ((j(Out, Lane) = jacobian_entry<G, T, Out, Lane>(tans)), ...);
-    }(std::make_index_sequence<N>{});
+template <class G, class T, std::size_t Out, std::size_t M, std::size_t N, std::size_t L, std::size_t... Lane>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int forward_row(T const (*tans)[L], matrix<T, M, N>& j,
+                                                               std::index_sequence<Lane...>) {
+    [[maybe_unused]] int const order[] = {0, (j(Out, Lane) = jacobian_entry<G, T, Out, Lane>(tans), 0)...};
+    return 0;
+}
+
+template <class G, class T, std::size_t M, std::size_t N, std::size_t L, std::size_t... Out>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_rows(T const (*tans)[L], matrix<T, M, N>& j,
+                                                                 std::index_sequence<Out...>) {
+    [[maybe_unused]] int const order[] = {0, forward_row<G, T, Out>(tans, j, std::make_index_sequence<N>{})...};
 }
 
 template <class G, class T, std::size_t Out, std::size_t M, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr void reverse_row(T const* vals, T* adj, matrix<T, M, N>& j) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int reverse_row(T const* vals, T* adj, matrix<T, M, N>& j) {
     constexpr std::size_t p = G::outputs[Out];
     using seeds = std::index_sequence<p>;
     if constexpr (plan<G, T>.active[p]) adj[p] = T(1);
     reverse_sweep<G, T, seeds>(vals, adj);
     std::array<T, N> const row = gather_gradient<G, T, seeds, N>(adj);
     for (std::size_t c = 0; c < N; ++c) j(Out, c) = row[c];
+    return 0;
+}
+
+template <class G, class T, std::size_t M, std::size_t N, std::size_t... Out>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void reverse_rows(T const* vals, T* adj, matrix<T, M, N>& j,
+                                                                 std::index_sequence<Out...>) {
+    [[maybe_unused]] int const order[] = {0, reverse_row<G, T, Out>(vals, adj, j)...};
 }
 
 template <class Mode, class F, class T, std::size_t N>
@@ -92,15 +105,11 @@ constexpr auto jacobian_at(F const& f, std::array<T, N> const& x) {
         constexpr std::size_t L = N == 0 ? 1 : N;
         T tans[G::size][L];
         forward_unit<G, T, L>(outs, x.data(), vals, tans);
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
-            (forward_row<G, T, J>(tans, r.jacobian), ...);
-        }(std::make_index_sequence<M>{});
+        forward_rows<G, T>(tans, r.jacobian, std::make_index_sequence<M>{});
     } else {
         compute_values<G>(outs, x.data(), vals);
         T adj[G::size];
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
-            (reverse_row<G, T, J>(vals, adj, r.jacobian), ...);
-        }(std::make_index_sequence<M>{});
+        reverse_rows<G, T>(vals, adj, r.jacobian, std::make_index_sequence<M>{});
     }
     r.value = output_values<G, T, M>(vals);
     return r;
@@ -108,7 +117,7 @@ constexpr auto jacobian_at(F const& f, std::array<T, N> const& x) {
 
 // Output J's weight goes to its node; an output listed twice gets the sum.
 template <class G, class T, std::size_t J, class W, std::size_t M>
-TYPEGRAD_HOST_DEVICE constexpr void seed_output(std::array<W, M> const& weights, T* adj) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int seed_output(std::array<W, M> const& weights, T* adj) {
     constexpr std::size_t p = G::outputs[J];
     constexpr bool first = [] {
         for (std::size_t i = 0; i < J; ++i)
@@ -121,6 +130,13 @@ TYPEGRAD_HOST_DEVICE constexpr void seed_output(std::array<W, M> const& weights,
         else
             adj[p] += static_cast<T>(weights[J]);
     }
+    return 0;
+}
+
+template <class G, class T, class W, std::size_t M, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void seed_outputs(std::array<W, M> const& weights, T* adj,
+                                                                 std::index_sequence<J...>) {
+    [[maybe_unused]] int const order[] = {0, seed_output<G, T, J>(weights, adj)...};
 }
 
 template <class G, class Seq>
@@ -154,9 +170,7 @@ constexpr auto vjp(F const& f, std::array<A, N> const& point, std::array<W, M> c
     T vals[G::size];
     detail::compute_values<G>(outs, x.data(), vals);
     T adj[G::size];
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-        (detail::seed_output<G, T, J>(weights, adj), ...);
-    }(std::make_index_sequence<M>{});
+    detail::seed_outputs<G, T>(weights, adj, std::make_index_sequence<M>{});
     detail::reverse_sweep<G, T, seeds>(vals, adj);
     return vjp_result<T, M, N>{detail::output_values<G, T, M>(vals), detail::gather_gradient<G, T, seeds, N>(adj)};
 }

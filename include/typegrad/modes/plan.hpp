@@ -164,7 +164,7 @@ constexpr bool depends(std::size_t k, std::size_t slot) {
 /// Multiplies a partial by a tangent or adjoint, skipping the multiplication for 1_c
 /// and -1_c; an indicator passes t or exactly 0.
 template <class T, class P>
-TYPEGRAD_HOST_DEVICE constexpr T scale(P const& p, T const& t) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T scale(P const& p, T const& t) {
     if constexpr (static_value<P, 1>)
         return t;
     else if constexpr (static_value<P, -1>)
@@ -188,7 +188,7 @@ TYPEGRAD_HOST_DEVICE constexpr bool is_exact_zero(T const& t) {
 /// scale for a node that a select may have cut off: an adjoint of exactly 0 passes
 /// 0 even where the partial is infinite or nan (the branch was not taken).
 template <class T, class P>
-TYPEGRAD_HOST_DEVICE constexpr T masked_scale(P const& p, T const& t) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T masked_scale(P const& p, T const& t) {
     return is_exact_zero(t) ? T(0) : scale(p, t);
 }
 

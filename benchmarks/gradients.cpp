@@ -1,0 +1,148 @@
+// benchmarks/gradients.cpp: typegrad (reverse and forward) against hand-written
+// value-and-gradient code, with Google Benchmark.
+//
+// Before timing, every variant is checked against the hand-written gradient on
+// every benchmark point; a mismatch makes the program exit with status 1 (the
+// CTest test runs it with --benchmark_min_time=0.001). After the runs it prints
+// the ratio typegrad / hand-written measured in this same run (the fastest
+// repetition of each, so --benchmark_repetitions=N makes it robust to noise).
+//
+//   ./build/benchmarks/gradients
+//   ./build/benchmarks/gradients --benchmark_repetitions=10 --benchmark_enable_random_interleaving=true
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "cases.hpp"
+
+namespace {
+
+// A power of two, small enough to stay in L1 for every case (32 x 33 doubles x 2).
+constexpr std::size_t point_count = 64;
+
+template <class Case, class Variant>
+void bm_gradient(benchmark::State& state) {
+    auto const pts = bench::make_points<Case>(point_count);
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto r = Variant::template run<Case>(pts[i]);
+        benchmark::DoNotOptimize(r);
+        i = (i + 1) & (point_count - 1);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+// ---------------------------------------------------------------------------
+// Checks: every variant against the hand-written code, on every point.
+
+template <class Case, class Variant>
+bool check_variant() {
+    auto const pts = bench::make_points<Case>(point_count);
+    for (auto const& x : pts) {
+        auto const want = bench::hand::run<Case>(x);
+        auto const got = Variant::template run<Case>(x);
+        if (!bench::same_result(got, want)) {
+            std::fprintf(stderr, "MISMATCH %s %s at x[0] = %.17g: value %.17g vs %.17g\n", Case::name,
+                         Variant::name, x[0], got.value, want.value);
+            for (std::size_t k = 0; k < Case::n; ++k)
+                std::fprintf(stderr, "  g[%zu] = %.17g vs %.17g\n", k, got.gradient[k], want.gradient[k]);
+            return false;
+        }
+    }
+    return true;
+}
+
+template <class Case>
+bool check_case() {
+    bool const ok = check_variant<Case, bench::typegrad_reverse>() && check_variant<Case, bench::typegrad_forward>();
+    std::printf("check %-13s typegrad reverse and forward == hand-written on %zu points: %s\n", Case::name,
+                point_count, ok ? "ok" : "FAILED");
+    return ok;
+}
+
+// ---------------------------------------------------------------------------
+// Registration and the ratio table.
+
+std::vector<std::string> case_names;
+
+template <class Case, class... Variants>
+void register_case() {
+    case_names.emplace_back(Case::name);
+    (benchmark::RegisterBenchmark((std::string(Case::name) + "/" + Variants::name).c_str(),
+                                  &bm_gradient<Case, Variants>),
+     ...);
+}
+
+/// Prints as the console reporter does and keeps the fastest time per benchmark.
+class capturing_reporter : public benchmark::ConsoleReporter {
+public:
+    // No colour codes: the output is often captured (CTest, files).
+    capturing_reporter() : ConsoleReporter(OO_Tabular) {}
+
+    std::map<std::string, double> best_ns;
+
+    void ReportRuns(std::vector<Run> const& runs) override {
+        for (auto const& r : runs) {
+            if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
+            double const ns = r.cpu_accumulated_time / static_cast<double>(r.iterations) * 1e9;
+            std::string const name = r.run_name.function_name;
+            auto const it = best_ns.find(name);
+            if (it == best_ns.end() || ns < it->second) best_ns[name] = ns;
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+};
+
+void print_ratios(capturing_reporter const& rep) {
+    auto time_of = [&](std::string const& c, char const* v) {
+        auto const it = rep.best_ns.find(c + "/" + v);
+        return it == rep.best_ns.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+    };
+    std::printf("\nns per gradient (CPU time, fastest repetition) and ratio to hand-written, same run:\n");
+    std::printf("%-13s %10s %10s %10s %10s %14s %14s\n", "case", "hand", "reverse", "forward", "hand-closed",
+                "reverse/hand", "forward/hand");
+    for (auto const& c : case_names) {
+        double const h = time_of(c, "hand");
+        double const r = time_of(c, "typegrad-reverse");
+        double const f = time_of(c, "typegrad-forward");
+        double const hc = time_of(c, "hand-closed");
+        char closed[32] = "-";
+        if (hc == hc) std::snprintf(closed, sizeof closed, "%10.2f", hc);
+        std::printf("%-13s %10.2f %10.2f %10.2f %10s %14.3f %14.3f\n", c.c_str(), h, r, f, closed, r / h, f / h);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+    using namespace bench;
+    bool ok = check_case<p2>() && check_case<p1>() && check_case<rosenbrock<2>>() && check_case<rosenbrock<8>>() &&
+              check_case<rosenbrock<32>>() && check_case<smooth4>();
+    ok = ok && check_variant<p1, hand_closed>();
+    if (!ok) {
+        std::fprintf(stderr, "typegrad's gradient differs from the hand-written one; not timing\n");
+        return 1;
+    }
+
+    register_case<p2, hand, typegrad_reverse, typegrad_forward>();
+    register_case<p1, hand, typegrad_reverse, typegrad_forward, hand_closed>();
+    register_case<rosenbrock<2>, hand, typegrad_reverse, typegrad_forward>();
+    register_case<rosenbrock<8>, hand, typegrad_reverse, typegrad_forward>();
+    register_case<rosenbrock<32>, hand, typegrad_reverse, typegrad_forward>();
+    register_case<smooth4, hand, typegrad_reverse, typegrad_forward>();
+
+    capturing_reporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    print_ratios(reporter);
+    benchmark::Shutdown();
+    return 0;
+}
