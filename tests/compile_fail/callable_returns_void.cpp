@@ -1,6 +1,5 @@
-// A callable that returns nothing. No typegrad message yet: the compiler stops at the
-// void result ("incomplete type") before the return-type static_assert is reached.
-// expect: incomplete type
+// A callable that returns nothing.
+// expect: typegrad: the callable must return a number or a typegrad expression
 #include <typegrad/typegrad.hpp>
 
 namespace tg = typegrad;

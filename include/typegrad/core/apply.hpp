@@ -73,7 +73,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto apply(Xs const&... xs) {
                   "typegrad: an operation was applied to something that is neither a typegrad expression nor a "
                   "number (an arithmetic type, or a type registered with typegrad::is_scalar)");
     if constexpr (!(operand<Xs> && ...))
-        return;
+        return static_const<0>{};  // after the static_assert: no cascade of further errors
     else if constexpr ((symbolic<Xs> || ...) || (static_constant<Xs> && ...))
         return make_node<Op>(as_expression(xs)...);
     else {

@@ -101,6 +101,13 @@ struct invocable_with_vars;
 template <class F, std::size_t... I>
 struct invocable_with_vars<F, std::index_sequence<I...>> : std::is_invocable<F const&, var<I>...> {};
 
+template <class F, std::size_t N>
+constexpr bool returns_void() {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return std::is_void_v<std::invoke_result_t<F const&, var<I>...>>;
+    }(std::make_index_sequence<N>{});
+}
+
 /// The expression of f for a point of N inputs.
 template <std::size_t N, class F>
 TYPEGRAD_HOST_DEVICE constexpr auto to_expression(F const& f) {
@@ -111,18 +118,24 @@ TYPEGRAD_HOST_DEVICE constexpr auto to_expression(F const& f) {
                       "typegrad: the function cannot be called with as many typegrad variables as the point has "
                       "coordinates; give one number per parameter of the callable");
         if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value) {
-            auto const r = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                return f(var<I>{}...);
-            }(std::make_index_sequence<N>{});
-            using R = std::remove_cvref_t<decltype(r)>;
-            static_assert(expression<R> || scalar<R>,
+            static_assert(!returns_void<F, N>(),
                           "typegrad: the callable must return a number or a typegrad expression");
-            if constexpr (expression<R>)
-                return r;
-            else if constexpr (scalar<R>)
-                return runtime_const<R>{r};
-            else
+            if constexpr (returns_void<F, N>())
                 return static_const<0>{};
+            else {
+                auto const r = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    return f(var<I>{}...);
+                }(std::make_index_sequence<N>{});
+                using R = std::remove_cvref_t<decltype(r)>;
+                static_assert(expression<R> || scalar<R>,
+                              "typegrad: the callable must return a number or a typegrad expression");
+                if constexpr (expression<R>)
+                    return r;
+                else if constexpr (scalar<R>)
+                    return runtime_const<R>{r};
+                else
+                    return static_const<0>{};
+            }
         } else
             return static_const<0>{};
     }

@@ -61,17 +61,23 @@ constexpr auto to_outputs(F const& f) {
                       "typegrad: the function cannot be called with as many typegrad variables as the point has "
                       "coordinates; give one number per parameter of the callable");
         if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value) {
-            auto const r = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                return f(var<I>{}...);
-            }(std::make_index_sequence<N>{});
-            using R = std::remove_cvref_t<decltype(r)>;
-            static_assert(is_vector_function_result<R>,
-                          "typegrad: a Jacobian needs a function with several outputs: tg::outputs(...), a std::tuple "
+            static_assert(!returns_void<F, N>(), "typegrad: a Jacobian needs a function with several outputs: tg::outputs(...), a std::tuple "
                           "or std::array of expressions, or a callable returning one of those");
-            if constexpr (is_vector_function_result<R>)
-                return as_outputs(r);
-            else
+            if constexpr (returns_void<F, N>())
                 return typegrad::outputs(static_const<0>{});
+            else {
+                auto const r = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    return f(var<I>{}...);
+                }(std::make_index_sequence<N>{});
+                using R = std::remove_cvref_t<decltype(r)>;
+                static_assert(is_vector_function_result<R>,
+                              "typegrad: a Jacobian needs a function with several outputs: tg::outputs(...), a std::tuple "
+                              "or std::array of expressions, or a callable returning one of those");
+                if constexpr (is_vector_function_result<R>)
+                    return as_outputs(r);
+                else
+                    return typegrad::outputs(static_const<0>{});
+            }
         } else
             return typegrad::outputs(static_const<0>{});
     }
