@@ -170,10 +170,12 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator*(A const& a, B const& b) {
 template <class A, class B>
     requires(expression<A> || expression<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator/(A const& a, B const& b) {
-    if constexpr (static_constant<A> && static_constant<B>) {
-        static_assert(B::num != 0, "typegrad: division by the compile-time constant zero");
+    static_assert(!static_value<B, 0>, "typegrad: division by the compile-time constant zero");
+    if constexpr (static_value<B, 0>)
+        return static_const<0>{};  // after the static_assert: no cascade of further errors
+    else if constexpr (static_constant<A> && static_constant<B>)
         return ratio<A::num * B::den, A::den * B::num>{};
-    } else if constexpr (static_value<B, 1> && symbolic<A>)
+    else if constexpr (static_value<B, 1> && symbolic<A>)
         return a;
     else if constexpr (static_value<A, 0> && symbolic<B>)
         return static_const<0>{};
