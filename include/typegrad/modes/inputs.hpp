@@ -109,9 +109,16 @@ constexpr bool returns_void() {
 }
 
 /// The expression of f for a point of N inputs.
+template <class F>
+inline constexpr bool has_several_outputs = std::is_same_v<typename node_op<F>::type, ops::outputs>;
+
 template <std::size_t N, class F>
 TYPEGRAD_HOST_DEVICE constexpr auto to_expression(F const& f) {
-    if constexpr (expression<F>)
+    static_assert(!has_several_outputs<F>,
+                  "typegrad: this function has several outputs; use tg::jacobian, tg::vjp or tg::jvp for it");
+    if constexpr (has_several_outputs<F>)
+        return static_const<0>{};
+    else if constexpr (expression<F>)
         return f;
     else {
         static_assert(invocable_with_vars<F, std::make_index_sequence<N>>::value,

@@ -54,8 +54,13 @@ inline constexpr bool is_vector_function_result = is_outputs<R>::value || is_tup
 /// The outputs pack of f for a point of N inputs.
 template <std::size_t N, class F>
 constexpr auto to_outputs(F const& f) {
+    static_assert(!expression<F> || is_outputs<F>::value,
+                  "typegrad: a Jacobian needs a function with several outputs: tg::outputs(...), a std::tuple "
+                  "or std::array of expressions, or a callable returning one of those");
     if constexpr (is_vector_function_result<F>)
         return as_outputs(f);
+    else if constexpr (expression<F>)
+        return typegrad::outputs(static_const<0>{});
     else {
         static_assert(invocable_with_vars<F, std::make_index_sequence<N>>::value,
                       "typegrad: the function cannot be called with as many typegrad variables as the point has "

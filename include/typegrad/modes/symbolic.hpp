@@ -15,6 +15,7 @@
 
 #include "../core/constant.hpp"
 #include "../core/expression.hpp"
+#include "../core/graph.hpp"
 #include "../core/tuple.hpp"
 #include "../core/var.hpp"
 #include "../ops/arithmetic.hpp"
@@ -49,10 +50,12 @@ TYPEGRAD_HOST_DEVICE constexpr auto derivative(E const& e) {
 template <class F, class X>
 TYPEGRAD_HOST_DEVICE constexpr auto d(F const& f, X const&) {
     static_assert(expression<F>, "typegrad: d(f, x) differentiates a typegrad expression; build f from tg::vars");
+    static_assert(!std::is_same_v<typename detail::node_op<F>::type, ops::outputs>,
+                  "typegrad: d(f, x) takes one expression; differentiate each output of a tg::outputs pack");
     static_assert(variable<X>,
                   "typegrad: d(f, x) differentiates with respect to an input variable; the second argument "
                   "must be a tg::var");
-    if constexpr (expression<F> && variable<X>)
+    if constexpr (expression<F> && variable<X> && !std::is_same_v<typename detail::node_op<F>::type, ops::outputs>)
         return detail::derivative<std::remove_cvref_t<X>::slot>(f);
     else
         return static_const<0>{};
