@@ -1,19 +1,39 @@
 // typegrad/modes/hessian.hpp: Hessians and Hessian-vector products, forward over reverse.
 //
-// The reverse pass runs on dual numbers: the gradient it returns carries, in its
-// tangent lanes, the derivatives of the gradient along the seed directions. With
-// the n unit directions that is the Hessian (n lanes, one reverse sweep); with
-// one direction v it is H v. The Hessian is made symmetric by construction: the
-// upper triangle is computed and mirrored.
+// tg::hessian: the derivative of the reverse sweep along each input, with only
+// the lanes that can be non-zero. One forward pass gives every node's value and
+// its unit-lane tangents (lane l: the derivative along input l, computed only
+// where the node depends on input l). The reverse sweep then carries, besides
+// each adjoint, the adjoint's own tangent lanes; lane l of a child's adjoint
+// gathers
+//     d(partial_i)/dx_l * adj  +  partial_i * d(adj)/dx_l,
+// where the first term exists only if the partial depends on an operand that
+// depends on input l (read from the type of the rule's partials differentiated
+// symbolically at compile time: `multiply`'s partial b does not depend on a),
+// and the second only if the adjoint has lane l. The partials' tangents come
+// from the operation's own rule run once on dual numbers restricted to those
+// lanes. Only the upper triangle is computed (a lane below a node's lowest
+// input cannot reach an entry on or above the diagonal) and it is mirrored, so
+// the Hessian is symmetric by construction. The sets of lanes are compile-time
+// tables; nothing is computed for a lane that is structurally zero.
+//
+// tg::hvp: the reverse pass run on dual numbers with one lane (the direction v).
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "../core/matrix.hpp"
 #include "dual.hpp"
+#include "forward.hpp"
 #include "gradient.hpp"
 #include "inputs.hpp"
+#include "plan.hpp"
+#include "reverse.hpp"
+#include "symbolic.hpp"
 
 namespace typegrad {
 
@@ -35,20 +55,324 @@ struct hvp_result {
 
 namespace detail {
 
+// ---------------------------------------------------------------------------
+// Compile-time tables.
+
+/// depends_on[i][j]: the rule's partial i of node type N may depend on operand j
+/// (its symbolic derivative with respect to operand j is not the constant 0).
+template <class N>
+constexpr std::array<std::array<bool, max_arity>, max_arity> partial_dependence() {
+    std::array<std::array<bool, max_arity>, max_arity> r{};
+    if constexpr (is_node<N>::value) {
+        using Op = typename N::op;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            using P = decltype(Op::partials(std::declval<var<I> const&>()...,
+                                            std::declval<node<Op, var<I>...> const&>()));
+            [&]<std::size_t... J>(std::index_sequence<J...>) {
+                (
+                    [&] {
+                        using Pi = std::remove_cvref_t<decltype(get<J>(std::declval<P const&>()))>;
+                        if constexpr (expression<Pi>)
+                            ((r[J][I] = !static_value<decltype(derivative<I>(std::declval<Pi const&>())), 0>), ...);
+                        else
+                            ((r[J][I] = !std::is_same_v<Pi, indicator>), ...);
+                    }(),
+                    ...);
+            }(std::make_index_sequence<N::arity>{});
+        }(std::make_index_sequence<N::arity>{});
+    }
+    return r;
+}
+
+template <class G, class T>
+struct hessian_tables {
+    using bits = typename plan_tables<G, T>::bits;
+    static constexpr std::size_t size = G::size;
+    /// Lanes of each node's adjoint tangent (d adj_k / dx_l) that are computed.
+    std::array<bits, size> adjoint_lanes{};
+    /// Lanes of partial i's tangent that enter the child's adjoint tangent.
+    std::array<std::array<bits, max_arity>, size> partial_lanes{};
+    /// Lanes node k contributes to the adjoint tangent of its operand i, and which
+    /// of them are the child's first contribution (assigned, not added).
+    std::array<std::array<bits, max_arity>, size> contributed{};
+    std::array<std::array<bits, max_arity>, size> first{};
+    /// Lanes of the duals the partials of node k are computed on.
+    std::array<bits, size> dual_lanes{};
+    /// Lanes of an input's adjoint tangent that are the first for their Hessian entry.
+    std::array<bits, size> first_entry{};
+};
+
+template <class Bits>
+constexpr bool has_lane(Bits const& b, std::size_t l) {
+    return ((b[l / 64] >> (l % 64)) & 1u) != 0;
+}
+template <class Bits>
+constexpr void set_lane(Bits& b, std::size_t l) {
+    b[l / 64] |= std::uint64_t{1} << (l % 64);
+}
+template <class Bits>
+constexpr std::size_t lowest_lane(Bits const& b) {
+    for (std::size_t w = 0; w < b.size(); ++w)
+        for (std::size_t l = 0; l < 64; ++l)
+            if ((b[w] >> l) & 1u) return w * 64 + l;
+    return b.size() * 64;
+}
+
+template <class G, class T>
+constexpr hessian_tables<G, T> make_hessian_plan() {
+    using tables = hessian_tables<G, T>;
+    using bits = typename tables::bits;
+    constexpr auto const& p = plan<G, T>;
+    constexpr auto const& r = reverse_plan<G, T>;
+    constexpr std::size_t n = G::size;
+    tables h{};
+    auto const dependence = []<class... Es>(type_list<Es...>) {
+        return std::array<std::array<std::array<bool, max_arity>, max_arity>, n>{
+            partial_dependence<typename Es::node>()...};
+    }(typename G::entries{});
+    std::array<bits, n> reached{};  // lanes of each adjoint tangent already assigned
+    for (std::size_t k = n; k-- > 0;) {
+        if (!r.received[k]) continue;
+        auto const& s = G::shapes[k];
+        for (std::size_t i = 0; i < s.arity; ++i) {
+            if (!p.carries[k][i]) continue;
+            std::size_t const c = s.child[i];
+            // Lanes below the child's lowest input reach no entry on or above the diagonal.
+            std::size_t const low = lowest_lane(p.deps[c]);
+            for (std::size_t l = low; l < G::slots; ++l) {
+                bool through_partial = false;
+                for (std::size_t j = 0; j < s.arity; ++j)
+                    if (dependence[k][i][j] && has_lane(p.deps[s.child[j]], l)) through_partial = true;
+                if (through_partial) {
+                    set_lane(h.partial_lanes[k][i], l);
+                    set_lane(h.dual_lanes[k], l);
+                }
+                if (through_partial || has_lane(h.adjoint_lanes[k], l)) {
+                    set_lane(h.contributed[k][i], l);
+                    if (!has_lane(reached[c], l)) set_lane(h.first[k][i], l);
+                    set_lane(reached[c], l);
+                    set_lane(h.adjoint_lanes[c], l);
+                }
+            }
+        }
+    }
+    std::array<bits, G::slots == 0 ? 1 : G::slots> entry_seen{};
+    for (std::size_t k = 0; k < n; ++k) {
+        auto const& s = G::shapes[k];
+        if (!s.is_var) continue;
+        for (std::size_t l = s.slot; l < G::slots; ++l)
+            if (has_lane(h.adjoint_lanes[k], l)) {
+                if (!has_lane(entry_seen[s.slot], l)) set_lane(h.first_entry[k], l);
+                set_lane(entry_seen[s.slot], l);
+            }
+    }
+    return h;
+}
+
+template <class G, class T>
+inline constexpr hessian_tables<G, T> hessian_plan = make_hessian_plan<G, T>();
+
+/// A set of lanes as a list: lane[0 .. count).
+template <std::size_t L>
+struct lane_list {
+    std::array<std::size_t, L> lane{};
+    std::size_t count = 0;
+};
+
+template <std::size_t L, class Bits>
+constexpr lane_list<L> list_of(Bits const& b) {
+    lane_list<L> r{};
+    for (std::size_t l = 0; l < L; ++l)
+        if (has_lane(b, l)) r.lane[r.count++] = l;
+    return r;
+}
+
+/// Position of lane l in a list (l is in it).
+template <std::size_t L>
+constexpr std::size_t position_in(lane_list<L> const& list, std::size_t l) {
+    for (std::size_t s = 0; s < list.count; ++s)
+        if (list.lane[s] == l) return s;
+    return 0;
+}
+
+// ---------------------------------------------------------------------------
+// The sweep.
+
+template <class P>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto const& value_part(P const& p) {
+    if constexpr (requires { p.v; p.t; })
+        return p.v;
+    else
+        return p;
+}
+
+/// Node c's value as a dual restricted to the lanes of Lanes (structural zeros elsewhere).
+template <class G, class T, class D, std::size_t L, auto const& Lanes, std::size_t C, std::size_t... S>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr D dual_of(T const* vals, T const (*tans)[L], std::index_sequence<S...>) {
+    return D(vals[C], {(depends<G, T>(C, Lanes.lane[S]) ? tans[C][Lanes.lane[S]] : T(0))...});
+}
+
+template <class G, std::size_t K>
+struct node_lanes {
+    template <class T, std::size_t L>
+    static constexpr lane_list<L> duals = list_of<L>(hessian_plan<G, T>.dual_lanes[K]);
+    template <class T, std::size_t L, std::size_t I>
+    static constexpr lane_list<L> contributed = list_of<L>(hessian_plan<G, T>.contributed[K][I]);
+    template <class T, std::size_t L>
+    static constexpr lane_list<L> adjoint = list_of<L>(hessian_plan<G, T>.adjoint_lanes[K]);
+};
+
+/// The partials of entry K on duals over its dual lanes: values and tangents at once.
+template <class G, std::size_t K, class T, std::size_t L, std::size_t... I>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto dual_partials(T const* vals, T const (*tans)[L],
+                                                                  std::index_sequence<I...>) {
+    constexpr auto const& lanes = node_lanes<G, K>::template duals<T, L>;
+    using D = dual<T, lanes.count>;
+    using S = std::make_index_sequence<lanes.count>;
+    using Op = typename G::template entry_at<K>::node::op;
+    return Op::partials(dual_of<G, T, D, L, lanes, G::shapes[K].child[I]>(vals, tans, S{})...,
+                        dual_of<G, T, D, L, lanes, K>(vals, tans, S{}));
+}
+
+template <class G, class T, std::size_t K, std::size_t I, std::size_t Lane, std::size_t L, class P>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int push_lane(P const& p, T const* adj, T (*adjt)[L], bool cut) {
+    constexpr auto const& h = hessian_plan<G, T>;
+    constexpr std::size_t c = G::shapes[K].child[I];
+    T term{};
+    if constexpr (has_lane(h.partial_lanes[K][I], Lane)) {
+        constexpr std::size_t s = position_in(node_lanes<G, K>::template duals<T, L>, Lane);
+        term = adj[K] * p.t[s];
+        if constexpr (has_lane(h.adjoint_lanes[K], Lane)) term += scale(value_part(p), adjt[K][Lane]);
+    } else {
+        term = scale(value_part(p), adjt[K][Lane]);
+    }
+    if constexpr (reverse_plan<G, T>.shielded[K])
+        if (cut) term = T(0);
+    if constexpr (has_lane(h.first[K][I], Lane))
+        adjt[c][Lane] = term;
+    else
+        adjt[c][Lane] += term;
+    return 0;
+}
+
+template <class G, class T, std::size_t K, std::size_t I, std::size_t L, class P, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void push_lanes([[maybe_unused]] P const& p,
+                                                               [[maybe_unused]] T const* adj,
+                                                               [[maybe_unused]] T (*adjt)[L], [[maybe_unused]] bool cut,
+                                                               std::index_sequence<J...>) {
+    constexpr auto const& lanes = node_lanes<G, K>::template contributed<T, L, I>;
+    [[maybe_unused]] int const order[] = {0, push_lane<G, T, K, I, lanes.lane[J]>(p, adj, adjt, cut)...};
+}
+
+template <class G, class T, std::size_t K, std::size_t I, std::size_t L, class P>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int push_second(P const& ps, T* adj, T (*adjt)[L], bool cut) {
+    if constexpr (plan<G, T>.carries[K][I]) {
+        constexpr std::size_t c = G::shapes[K].child[I];
+        auto const& p = get<I>(ps);
+        T contribution = scale(value_part(p), adj[K]);
+        if constexpr (reverse_plan<G, T>.shielded[K])
+            if (cut) contribution = T(0);
+        if constexpr (reverse_plan<G, T>.first[K][I])
+            adj[c] = contribution;
+        else
+            adj[c] += contribution;
+        push_lanes<G, T, K, I>(p, adj, adjt, cut,
+                               std::make_index_sequence<node_lanes<G, K>::template contributed<T, L, I>.count>{});
+    }
+    return 0;
+}
+
+template <class G, class T, std::size_t K, std::size_t L, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr bool adjoint_is_zero(T const* adj, [[maybe_unused]] T const (*adjt)[L],
+                                                                    std::index_sequence<J...>) {
+    constexpr auto const& lanes = node_lanes<G, K>::template adjoint<T, L>;
+    return is_exact_zero(adj[K]) && (is_exact_zero(adjt[K][lanes.lane[J]]) && ...);
+}
+
+template <class G, class T, std::size_t K, std::size_t L, class P, std::size_t... I>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void push_all([[maybe_unused]] P const& p, [[maybe_unused]] T* adj,
+                                                             [[maybe_unused]] T (*adjt)[L],
+                                                             std::index_sequence<I...>) {
+    // Below a select, an adjoint that is exactly 0 with all its lanes (a branch not
+    // taken) passes 0, whatever the partials (as masked_scale in the reverse sweep).
+    bool cut = false;
+    if constexpr (reverse_plan<G, T>.shielded[K])
+        cut = adjoint_is_zero<G, T, K>(adj, adjt,
+                                       std::make_index_sequence<node_lanes<G, K>::template adjoint<T, L>.count>{});
+    [[maybe_unused]] int const order[] = {0, push_second<G, T, K, I>(p, adj, adjt, cut)...};
+}
+
+template <class G, class T, std::size_t K, std::size_t L>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int second_step(T const* vals, T const (*tans)[L], T* adj,
+                                                               T (*adjt)[L]) {
+    if constexpr (G::shapes[K].arity > 0 && reverse_plan<G, T>.received[K]) {
+        using arity = std::make_index_sequence<G::shapes[K].arity>;
+        if constexpr (node_lanes<G, K>::template duals<T, L>.count == 0)
+            push_all<G, T, K>(partials_at<G, K>(vals), adj, adjt, arity{});
+        else
+            push_all<G, T, K>(dual_partials<G, K>(vals, tans, arity{}), adj, adjt, arity{});
+    }
+    return 0;
+}
+
+template <class G, class T, std::size_t L, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void second_sweep(T const* vals, T const (*tans)[L], T* adj,
+                                                                 T (*adjt)[L], std::index_sequence<J...>) {
+    [[maybe_unused]] int const order[] = {0, second_step<G, T, G::size - 1 - J>(vals, tans, adj, adjt)...};
+}
+
+template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, std::size_t N>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_entry([[maybe_unused]] T const (*adjt)[L],
+                                                                [[maybe_unused]] matrix<T, N, N>& h) {
+    constexpr std::size_t i = G::shapes[K].slot;
+    if constexpr (Lane >= i) {
+        if constexpr (has_lane(hessian_plan<G, T>.first_entry[K], Lane))
+            h(i, Lane) = adjt[K][Lane];
+        else
+            h(i, Lane) += adjt[K][Lane];
+    }
+    return 0;
+}
+
+template <class G, class T, std::size_t K, std::size_t L, std::size_t N, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_row([[maybe_unused]] T const (*adjt)[L],
+                                                              [[maybe_unused]] matrix<T, N, N>& h,
+                                                              std::index_sequence<J...>) {
+    constexpr auto const& lanes = node_lanes<G, K>::template adjoint<T, L>;
+    [[maybe_unused]] int const order[] = {0, gather_entry<G, T, K, lanes.lane[J]>(adjt, h)...};
+    return 0;
+}
+
+template <class G, class T, std::size_t K, std::size_t L, std::size_t N>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_step(T const (*adjt)[L], matrix<T, N, N>& h) {
+    if constexpr (G::shapes[K].is_var && reverse_plan<G, T>.received[K])
+        gather_row<G, T, K>(adjt, h, std::make_index_sequence<node_lanes<G, K>::template adjoint<T, L>.count>{});
+    return 0;
+}
+
+template <class G, class T, std::size_t L, std::size_t N, std::size_t... K>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void gather_hessian(T const (*adjt)[L], matrix<T, N, N>& h,
+                                                                   std::index_sequence<K...>) {
+    [[maybe_unused]] int const order[] = {0, gather_step<G, T, K>(adjt, h)...};
+}
+
 template <class F, class T, std::size_t N>
 constexpr hessian_result<T, N> hessian_at(F const& f, std::array<T, N> const& x) {
-    using D = dual<T, N>;
-    std::array<D, N> xd{};
-    for (std::size_t i = 0; i < N; ++i) {
-        xd[i].v = x[i];
-        xd[i].t[i] = T(1);
-    }
-    auto const g = gradient_at<reverse>(f, xd);
-    hessian_result<T, N> r{g.value.v, {}, {}};
-    for (std::size_t i = 0; i < N; ++i) {
-        r.gradient[i] = g.gradient[i].v;
-        for (std::size_t j = i; j < N; ++j) r.hessian(i, j) = r.hessian(j, i) = g.gradient[i].t[j];
-    }
+    auto const e = to_expression<N>(f);
+    using G = graph<std::remove_cvref_t<decltype(e)>>;
+    static_assert(check_inputs<G, N>());
+    constexpr std::size_t L = N == 0 ? 1 : N;
+    T vals[G::size];
+    T tans[G::size][L];
+    forward_unit<G, T, L>(e, x.data(), vals, tans);
+    T adj[G::size];
+    T adjt[G::size][L];
+    if constexpr (plan<G, T>.active[G::root]) adj[G::root] = T(1);
+    second_sweep<G, T, L>(vals, tans, adj, adjt, std::make_index_sequence<G::size>{});
+    hessian_result<T, N> r{vals[G::root], gather_gradient<G, T, std::index_sequence<G::root>, N>(adj), {}};
+    gather_hessian<G, T, L>(adjt, r.hessian, std::make_index_sequence<G::size>{});
+    for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = i + 1; j < N; ++j) r.hessian(j, i) = r.hessian(i, j);
     return r;
 }
 
