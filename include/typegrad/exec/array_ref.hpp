@@ -51,9 +51,10 @@ struct array_ref {
         return true;
     }
     /// A read-only view of the same elements.
-    constexpr operator array_ref<T const, R>() const
-        requires(!std::is_const_v<T>)
-    {
+    /// (A template, so that nvcc does not warn that array_ref<T const> has a conversion to itself.)
+    template <class U>
+        requires(std::is_same_v<U, T> && !std::is_const_v<U>)
+    constexpr operator array_ref<U const, R>() const {
         return {data, extent, stride};
     }
 };
@@ -135,6 +136,16 @@ constexpr array_ref<T, 1> view(std::array<T, N>& a) {
 template <class T, std::size_t N>
 constexpr array_ref<T const, 1> view(std::array<T, N> const& a) {
     return {a.data(), {static_cast<std::ptrdiff_t>(N)}, {1}};
+}
+/// Customisation point for other containers (typegrad's CUDA buffers, thrust vectors):
+/// a specialisation with `static auto view(C&)` makes tg::view, and so the executors,
+/// take C. Specialisations may come after this header.
+template <class C>
+struct view_adapter;
+template <class C>
+    requires requires(C& c) { view_adapter<std::remove_const_t<C>>::view(c); }
+constexpr auto view(C& c) {
+    return view_adapter<std::remove_const_t<C>>::view(c);
 }
 /// A view is its own view.
 template <class T, std::size_t R>

@@ -89,9 +89,10 @@ template <class... Es, std::size_t N>
 struct slots_used<type_list<Es...>, N> {
     static constexpr std::array<bool, N == 0 ? 1 : N> value = [] {
         std::array<bool, N == 0 ? 1 : N> u{};
+        // A void-typed fold: nvcc warns about a discarded bool.
         ((is_var<typename Es::node>::value && var_slot_count<typename Es::node>::value - 1 < N
-              ? (u[var_slot_count<typename Es::node>::value - 1] = true)
-              : false),
+              ? void(u[var_slot_count<typename Es::node>::value - 1] = true)
+              : void()),
          ...);
         return u;
     }();

@@ -195,7 +195,7 @@ array_layout<sizeof...(A), Problem::dot_count> make_layout(std::tuple<A...> cons
         L.in[i] = make_walk(it, elem[i], strides[i]);
         if (Problem::contracted(i)) L.in[i].contracted_stride = strides[i][full[i].rank - 1];
     }
-    for (std::size_t d = 0; d < Problem::dot_count; ++d) {
+    for (std::size_t d = 0; d != Problem::dot_count; ++d) {  // != : nvcc warns of `< 0`
         std::size_t const a = Problem::dot_slot[2 * d], b = Problem::dot_slot[2 * d + 1];
         std::ptrdiff_t const ka = full[a].extent[full[a].rank - 1], kb = full[b].extent[full[b].rank - 1];
         if (ka != kb)
@@ -328,13 +328,17 @@ void dots_for_block(std::tuple<A...> const& in, array_layout<sizeof...(A), P::do
         0, dot_for_block<P, D>(in, L, e0, n, u[D], offsets[2 * D], offsets[2 * D + 1])...};
 }
 
-/// The point of element l: the inputs it reads (others 0) and the dot values.
-template <class T, std::size_t S>
-TYPEGRAD_INLINE std::array<T, S> point_at(T const* const* src, std::ptrdiff_t l) {
-    std::array<T, S> p{};
-    for (std::size_t i = 0; i < S; ++i)
-        if (src[i]) p[i] = src[i][l];
-    return p;
+/// The point of element l: the slots it reads (Read, known at compile time; others 0).
+/// Written as a fold, not a loop, so that the element loop around it has no inner loop.
+template <class T, auto Read, std::size_t... I>
+TYPEGRAD_INLINE std::array<T, sizeof...(I)> point_at(T const* const* src, std::ptrdiff_t l, std::index_sequence<I...>) {
+    return {(Read[I] ? src[I][l] : T(0))...};
+}
+
+/// Stores values[I] to dst[I][l] where Wanted[I].
+template <auto Wanted, class T, class V, std::size_t... I>
+TYPEGRAD_INLINE void store_at(T* const* dst, std::ptrdiff_t l, V const& values, std::index_sequence<I...>) {
+    [[maybe_unused]] int const order[] = {0, (Wanted[I] ? (dst[I][l] = values[I], 0) : 0)...};
 }
 
 }  // namespace typegrad::detail

@@ -111,7 +111,7 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
             ((targets = targets_of<T, K>(row, L.it, base, targets, std::make_index_sequence<N>{}), base += N), ...);
         }, sinks.rows);
     }
-    constexpr auto wanted = [] {
+    static constexpr auto wanted = [] {
         std::array<bool, K == 0 ? 1 : K> w{};
         std::size_t k = 0;
         [&]<std::size_t... J>(std::index_sequence<J...>) {
@@ -125,7 +125,13 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
         }
         return w;
     }();
-    constexpr auto read = [] {
+    static constexpr auto partial_wanted = [] {
+        std::array<bool, M * N == 0 ? 1 : M * N> w{};
+        if constexpr (partials_wanted)
+            for (std::size_t k = 0; k < M * N; ++k) w[k] = wanted[M + k];
+        return w;
+    }();
+    static constexpr auto read = [] {
         std::array<bool, S == 0 ? 1 : S> r{};
         for (std::size_t i = 0; i < N; ++i) r[i] = P::used[i];
         for (std::size_t d = N; d < S; ++d) r[d] = true;
@@ -148,23 +154,20 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
                 dots_for_block<P>(in, L, e0, n, in_buf + N, offsets, std::make_index_sequence<P::dot_count>{});
                 for (std::size_t d = N; d < S; ++d) src[d] = in_buf[d];
             }
+            // Contiguous destinations are written in place; the others go through a buffer.
             T* dst[K == 0 ? 1 : K];
             for (std::size_t k = 0; k < K; ++k)
                 dst[k] = wanted[k] && !targets.strided[k] ? targets.data[k] + e0 : out_buf[k];
             for (std::ptrdiff_t l = 0; l < n; ++l) {
-                auto const p = point_at<T, S>(src, l);
+                auto const p = point_at<T, read>(src, l, std::make_index_sequence<S>{});
                 if constexpr (!partials_wanted) {
                     T vals[G::size];
                     compute_values<G>(expr, p.data(), vals);
-                    for (std::size_t j = 0; j < M; ++j)
-                        if (wanted[j]) dst[j][l] = vals[G::outputs[j]];
+                    store_at<wanted>(dst, l, output_values<G, T, M>(vals), std::make_index_sequence<M>{});
                 } else {
                     auto const r = jacobian_at<automatic>(expr, p);
-                    for (std::size_t j = 0; j < M; ++j)
-                        if (wanted[j]) dst[j][l] = r.value[j];
-                    for (std::size_t j = 0; j < M; ++j)
-                        for (std::size_t i = 0; i < N; ++i)
-                            if (wanted[M + j * N + i]) dst[M + j * N + i][l] = r.jacobian(j, i);
+                    store_at<wanted>(dst, l, r.value, std::make_index_sequence<M>{});
+                    store_at<partial_wanted>(dst + M, l, r.jacobian.data, std::make_index_sequence<M * N>{});
                 }
             }
             for (std::size_t k = 0; k < K; ++k)

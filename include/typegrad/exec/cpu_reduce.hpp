@@ -179,7 +179,7 @@ auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::t
     std::vector<T> parts(static_cast<std::size_t>(chunks * per_chunk), T(0));
     T const scale = Mean ? T(1) / static_cast<T>(L.count) : T(1);
 
-    constexpr auto read = [] {
+    static constexpr auto read = [] {
         std::array<bool, Sl == 0 ? 1 : Sl> r{};
         for (std::size_t i = 0; i < N; ++i) r[i] = P::used[i];
         for (std::size_t d = N; d < Sl; ++d) r[d] = true;
@@ -208,7 +208,7 @@ auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::t
             }
             if constexpr (!gradient_wanted) {
                 for (std::ptrdiff_t l = 0; l < n; ++l) {
-                    auto const p = point_at<T, Sl>(src, l);
+                    auto const p = point_at<T, read>(src, l, std::make_index_sequence<Sl>{});
                     T vals[G::size];
                     compute_values<G>(expr, p.data(), vals);
                     value_buf[l] = vals[G::root];
@@ -219,7 +219,7 @@ auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::t
                     adj[i] = i < N && g.kind[i] == gradient_kind::direct && !P::contracted(i) ? g.data[i] + e0
                                                                                             : adj_buf[i];
                 for (std::ptrdiff_t l = 0; l < n; ++l) {
-                    auto const p = point_at<T, Sl>(src, l);
+                    auto const p = point_at<T, read>(src, l, std::make_index_sequence<Sl>{});
                     auto const r = gradient_at<reverse>(expr, p);
                     value_buf[l] = r.value;
                     for (std::size_t i = 0; i < Sl; ++i)
