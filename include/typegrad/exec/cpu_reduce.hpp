@@ -127,7 +127,7 @@ void dot_adjoints(std::tuple<A...> const& in, array_layout<sizeof...(A), P::dot_
 }
 
 template <bool Mean, class E, class... S, class... A>
-auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::tuple<A...> const& in) {
+auto run_reduce_checked(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::tuple<A...> const& in) {
     constexpr std::size_t N = sizeof...(A);
     using P = array_problem<E, N>;
     static_assert(P::check());
@@ -266,6 +266,16 @@ auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::t
         }
     }
     return total * scale;
+}
+
+template <bool Mean, class E, class... S, class... A>
+auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::tuple<A...> const& in) {
+    static_assert(sizeof...(S) == 0 || sizeof...(S) == sizeof...(A),
+                  "typegrad: tg::gradient_to needs one entry (an array, a number or tg::skip) per input");
+    if constexpr (sizeof...(S) == 0 || sizeof...(S) == sizeof...(A))
+        return run_reduce_checked<Mean>(o, e, sinks, in);
+    else
+        return computation_type<A...>(0);  // after the static_assert: no cascade of further errors
 }
 
 }  // namespace detail
