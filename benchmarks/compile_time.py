@@ -22,6 +22,7 @@ Usage:
   benchmarks/compile_time.py --sizes 25 100 --compilers g++ --shapes dag
   benchmarks/compile_time.py --modes split        # also reverse-only and forward-only files
   benchmarks/compile_time.py --time-report        # g++ -ftime-report on the largest dag (saved)
+  benchmarks/compile_time.py --compilers g++ clang++ nvcc   # nvcc compiles the file as CUDA (-x cu)
 Only the standard library is used; /usr/bin/time (Debian package `time`) is required.
 """
 
@@ -287,6 +288,9 @@ def main():
             best = None
             note = ""
             extra = args.clang_flags.split() if "clang" in os.path.basename(compiler) else []
+            if os.path.basename(compiler).startswith("nvcc"):
+                # as CUDA source (EDG front end, then the host compiler), as tests/cuda is built
+                extra = ["-x", "cu", "--expt-relaxed-constexpr"]
             for _ in range(max(args.repeat, 1)):
                 wall, cpu, rss, ok, out = compile_once(compiler, path, obj, extra)
                 if not ok:
