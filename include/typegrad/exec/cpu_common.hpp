@@ -211,6 +211,13 @@ array_layout<sizeof...(A), Problem::dot_count> make_layout(std::tuple<A...> cons
 template <class T, class A>
 T const* stage_input(A const& a, walk const& w, dims const& it, std::ptrdiff_t e0, std::ptrdiff_t n, T* buffer) {
     using E = element_of<A>;
+    if constexpr (A::rank == 0) {
+        // A number: the element loop reads it at index 0 (see point_at).
+        if constexpr (std::is_same_v<E, T>)
+            return a.data;
+        buffer[0] = static_cast<T>(a.data[0]);
+        return buffer;
+    }
     if constexpr (std::is_same_v<E, T>)
         if (w.flat) return a.data + e0;
     if (w.scalar) {
@@ -330,9 +337,19 @@ void dots_for_block(std::tuple<A...> const& in, array_layout<sizeof...(A), P::do
 
 /// The point of element l: the slots it reads (Read, known at compile time; others 0).
 /// Written as a fold, not a loop, so that the element loop around it has no inner loop.
-template <class T, auto Read, std::size_t... I>
+/// Fixed[I]: slot I is a number, read at index 0 for every element.
+template <class T, auto Read, auto Fixed, std::size_t... I>
 TYPEGRAD_INLINE std::array<T, sizeof...(I)> point_at(T const* const* src, std::ptrdiff_t l, std::index_sequence<I...>) {
-    return {(Read[I] ? src[I][l] : T(0))...};
+    return {(Read[I] ? src[I][Fixed[I] ? 0 : l] : T(0))...};
+}
+
+/// Which slots are numbers (inputs of rank 0): S slots, the first ones the inputs.
+template <std::size_t S, class... A>
+constexpr std::array<bool, S == 0 ? 1 : S> fixed_slots() {
+    std::array<bool, S == 0 ? 1 : S> f{};
+    std::size_t i = 0;
+    ((f[i++] = A::rank == 0), ...);
+    return f;
 }
 
 /// Stores values[I] to dst[I][l] where Wanted[I].

@@ -131,6 +131,7 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
             for (std::size_t k = 0; k < M * N; ++k) w[k] = wanted[M + k];
         return w;
     }();
+    static constexpr auto fixed = fixed_slots<S, A...>();
     static constexpr auto read = [] {
         std::array<bool, S == 0 ? 1 : S> r{};
         for (std::size_t i = 0; i < N; ++i) r[i] = P::used[i];
@@ -158,8 +159,13 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
             T* dst[K == 0 ? 1 : K];
             for (std::size_t k = 0; k < K; ++k)
                 dst[k] = wanted[k] && !targets.strided[k] ? targets.data[k] + e0 : out_buf[k];
+            // Elements are independent: outputs may be the inputs themselves (in place) but
+            // must not partly overlap them, so the loop may run as vectors.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC ivdep
+#endif
             for (std::ptrdiff_t l = 0; l < n; ++l) {
-                auto const p = point_at<T, read>(src, l, std::make_index_sequence<S>{});
+                auto const p = point_at<T, read, fixed>(src, l, std::make_index_sequence<S>{});
                 if constexpr (!partials_wanted) {
                     T vals[G::size];
                     compute_values<G>(expr, p.data(), vals);

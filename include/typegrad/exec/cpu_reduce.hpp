@@ -179,6 +179,7 @@ auto run_reduce_checked(cpu_options o, E const& e, std::tuple<S...> const& sinks
     std::vector<T> parts(static_cast<std::size_t>(chunks * per_chunk), T(0));
     T const scale = Mean ? T(1) / static_cast<T>(L.count) : T(1);
 
+    static constexpr auto fixed = fixed_slots<Sl, A...>();
     static constexpr auto read = [] {
         std::array<bool, Sl == 0 ? 1 : Sl> r{};
         for (std::size_t i = 0; i < N; ++i) r[i] = P::used[i];
@@ -208,7 +209,7 @@ auto run_reduce_checked(cpu_options o, E const& e, std::tuple<S...> const& sinks
             }
             if constexpr (!gradient_wanted) {
                 for (std::ptrdiff_t l = 0; l < n; ++l) {
-                    auto const p = point_at<T, read>(src, l, std::make_index_sequence<Sl>{});
+                    auto const p = point_at<T, read, fixed>(src, l, std::make_index_sequence<Sl>{});
                     T vals[G::size];
                     compute_values<G>(expr, p.data(), vals);
                     value_buf[l] = vals[G::root];
@@ -218,8 +219,12 @@ auto run_reduce_checked(cpu_options o, E const& e, std::tuple<S...> const& sinks
                 for (std::size_t i = 0; i < Sl; ++i)
                     adj[i] = i < N && g.kind[i] == gradient_kind::direct && !P::contracted(i) ? g.data[i] + e0
                                                                                             : adj_buf[i];
+                // Elements are independent, and gradient arrays do not overlap the inputs.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC ivdep
+#endif
                 for (std::ptrdiff_t l = 0; l < n; ++l) {
-                    auto const p = point_at<T, read>(src, l, std::make_index_sequence<Sl>{});
+                    auto const p = point_at<T, read, fixed>(src, l, std::make_index_sequence<Sl>{});
                     auto const r = gradient_at<reverse>(expr, p);
                     value_buf[l] = r.value;
                     for (std::size_t i = 0; i < Sl; ++i)
