@@ -67,7 +67,7 @@ constexpr auto to_sink(S&& s) {
                       "typegrad: an output must be an array (tg::view, std::vector, std::span, std::array), a "
                       "number for a scalar input's gradient, or tg::skip");
         if constexpr (viewable<U>) {
-            auto v = typegrad::view(s);
+            auto v = as_view(s);
             static_assert(!std::is_const_v<typename decltype(v)::element_type>,
                           "typegrad: an output array must be writable (it is const here)");
             return v;
@@ -98,7 +98,7 @@ constexpr auto to_input(X const& x) {
                       "typegrad: an input must be a number or an array (tg::view of a pointer and extents, "
                       "std::vector, std::span, std::array)");
         if constexpr (viewable<X const>) {
-            auto const v = typegrad::view(x);
+            auto const v = as_view(x);
             using E = std::remove_const_t<typename decltype(v)::element_type>;
             return array_ref<E const, decltype(v)::rank>(v);
         } else

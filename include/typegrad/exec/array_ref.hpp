@@ -173,14 +173,28 @@ constexpr array_ref<T, 2> transposed(array_ref<T, 2> a) {
     return {a.data, {a.extent[1], a.extent[0]}, {a.stride[1], a.stride[0]}};
 }
 
+/// Extension point for other array types (interop headers specialise it): a static
+/// `view(A&)` returning an array_ref. Found when the executors are instantiated, so a
+/// header that specialises it may come after this one.
+template <class A>
+struct array_traits {};
+
 namespace detail {
 
-/// What the executors accept as an array argument: anything tg::view takes.
 template <class A>
-concept viewable = requires(A& a) { typegrad::view(a); };
+concept has_array_traits = requires(A& a) { array_traits<std::remove_const_t<A>>::view(a); };
+
+/// What the executors accept as an array argument: anything tg::view or array_traits takes.
+template <class A>
+concept viewable = has_array_traits<A> || requires(A& a) { typegrad::view(a); };
 
 template <class A>
-using view_of = decltype(typegrad::view(std::declval<A&>()));
+constexpr auto as_view(A& a) {
+    if constexpr (has_array_traits<A>)
+        return array_traits<std::remove_const_t<A>>::view(a);
+    else
+        return typegrad::view(a);
+}
 
 }  // namespace detail
 

@@ -49,10 +49,6 @@ template <class T, class S, class A>
 int check_gradient_sink(S const& s, A const& input, std::size_t i) {
     check_sink<T>(s, array_shape(input), "the gradient of input " + std::to_string(i),
                   "the gradient of an input has the input's shape");
-    if constexpr (is_array_sink<S>)
-        if (!s.contiguous())
-            throw std::invalid_argument("typegrad: the gradient of input " + std::to_string(i) +
-                                        " must be a contiguous array");
     return 0;
 }
 
@@ -273,13 +269,57 @@ auto run_reduce_checked(cpu_options o, E const& e, std::tuple<S...> const& sinks
     return total * scale;
 }
 
+/// A gradient array with gaps or another order (a column-major Eigen matrix, a strided
+/// view) is computed into contiguous storage and copied into it afterwards.
+template <class T, class S>
+struct staged_sink {
+    S target;
+    std::vector<T> storage;
+    bool staged = false;
+
+    explicit staged_sink(S const& s) : target(s) {
+        if constexpr (is_array_sink<S>)
+            if (!s.contiguous()) {
+                storage.resize(static_cast<std::size_t>(s.size()));
+                staged = true;
+            }
+    }
+    S sink() const {
+        if constexpr (is_array_sink<S>)
+            if (staged) return S{const_cast<T*>(storage.data()), target.extent, row_major_strides(target.extent)};
+        return target;
+    }
+    void copy_back() const {
+        if constexpr (is_array_sink<S>) {
+            if (!staged) return;
+            constexpr std::size_t R = S::rank;
+            std::array<std::ptrdiff_t, R == 0 ? 1 : R> index{};
+            for (std::size_t q = 0; q < storage.size(); ++q) {
+                std::ptrdiff_t off = 0;
+                for (std::size_t d = 0; d < R; ++d) off += index[d] * target.stride[d];
+                target.data[off] = storage[q];
+                for (std::size_t d = R; d-- > 0;)
+                    if (++index[d] < target.extent[d]) break;
+                    else index[d] = 0;
+            }
+        }
+    }
+};
+
 template <bool Mean, class E, class... S, class... A>
 auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::tuple<A...> const& in) {
     static_assert(sizeof...(S) == 0 || sizeof...(S) == sizeof...(A),
                   "typegrad: tg::gradient_to needs one entry (an array, a number or tg::skip) per input");
-    if constexpr (sizeof...(S) == 0 || sizeof...(S) == sizeof...(A))
+    if constexpr (sizeof...(S) == 0)
         return run_reduce_checked<Mean>(o, e, sinks, in);
-    else
+    else if constexpr (sizeof...(S) == sizeof...(A)) {
+        using T = computation_type<A...>;
+        auto const staged = std::apply([](auto const&... s) { return std::tuple{staged_sink<T, S>(s)...}; }, sinks);
+        auto const value = run_reduce_checked<Mean>(
+            o, e, std::apply([](auto const&... s) { return std::tuple{s.sink()...}; }, staged), in);
+        std::apply([](auto const&... s) { (s.copy_back(), ...); }, staged);
+        return value;
+    } else
         return computation_type<A...>(0);  // after the static_assert: no cascade of further errors
 }
 

@@ -5,14 +5,21 @@
 // point, and to get Eigen vectors and matrices back from tg::eigen::gradient,
 // tg::eigen::jacobian and tg::eigen::hessian. Sizes must be known at compile
 // time, because the number of inputs is part of the expression's type.
+//
+// For the array executors (tg::map, tg::sum, tg::mean), any Eigen object with
+// direct access to its storage (Matrix, Array, Map, Ref, blocks of them) is an
+// array: rank 1 for a vector known at compile time to have one column or row,
+// rank 2 otherwise, with Eigen's strides (column-major or row-major) kept.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include <Eigen/Core>
 
 #include "../core/matrix.hpp"
+#include "../exec/array_ref.hpp"
 #include "../modes/gradient.hpp"
 #include "../modes/hessian.hpp"
 #include "../modes/inputs.hpp"
@@ -28,6 +35,42 @@ struct point_traits<Eigen::Matrix<S, R, C, O, MR, MC>> {
     static S const& get(Eigen::Matrix<S, R, C, O, MR, MC> const& p, std::size_t i) {
         return p(static_cast<Eigen::Index>(i));
     }
+};
+
+namespace detail {
+template <class E>
+concept eigen_direct_access = requires(E& e) {
+    typename E::Scalar;
+    e.data();
+    e.innerStride();
+    e.outerStride();
+    e.rows();
+    e.cols();
+} && std::is_base_of_v<Eigen::EigenBase<std::remove_const_t<E>>, std::remove_const_t<E>>;
+
+template <class E>
+auto eigen_view(E& e) {
+    using P = std::remove_pointer_t<decltype(e.data())>;  // const for const objects and const maps
+    using D = std::remove_const_t<E>;
+    std::ptrdiff_t const inner = e.innerStride(), outer = e.outerStride();
+    if constexpr (D::ColsAtCompileTime == 1 || D::RowsAtCompileTime == 1) {
+        return array_ref<P, 1>{e.data(), {static_cast<std::ptrdiff_t>(e.size())}, {inner}};
+    } else {
+        std::ptrdiff_t const row_step = D::IsRowMajor ? outer : inner;
+        std::ptrdiff_t const col_step = D::IsRowMajor ? inner : outer;
+        return array_ref<P, 2>{e.data(),
+                               {static_cast<std::ptrdiff_t>(e.rows()), static_cast<std::ptrdiff_t>(e.cols())},
+                               {row_step, col_step}};
+    }
+}
+}  // namespace detail
+
+/// Eigen objects with direct access as arrays for tg::map, tg::sum and tg::mean.
+template <class E>
+    requires detail::eigen_direct_access<E>
+struct array_traits<E> {
+    static auto view(E& e) { return detail::eigen_view(e); }
+    static auto view(E const& e) { return detail::eigen_view(e); }
 };
 
 /// A std::array as an Eigen column vector.
