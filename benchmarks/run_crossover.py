@@ -12,7 +12,8 @@ Steps (outputs under benchmarks/results/):
     compile time and peak memory of each translation unit: tu_compile.csv;
  2. runs crossover (checks every mode against the hand-written Jacobian, then
     times): crossover.csv; with --callgrind-max K (default 4), the instructions per
-    call of every mode for n, m <= K under callgrind (column `instructions`);
+    call of every mode for n, m <= K and for the peers' callgrind workloads, under
+    callgrind (column `instructions`);
  3. writes typegrad's Jacobians at the check points (reference.txt), runs every
     peer (each checks against them before timing) and peers.py (PyTorch, JAX):
     peers.csv, peers_python.csv; callgrind counts for the small peer workloads;
@@ -143,7 +144,8 @@ def run_grid(args, exe):
         iters = 2000
         for row in rows:
             n, m = int(row["n"]), int(row["m"])
-            if n <= args.callgrind_max and m <= args.callgrind_max:
+            small = n <= args.callgrind_max and m <= args.callgrind_max
+            if small or f"{row['family']}:{n}:{m}" in CALLGRIND_PEER_WORKLOADS:
                 ipc = callgrind_per_call([exe, "--loop", row["family"], str(n), str(m), row["mode"], str(iters)], iters)
                 row["instructions"] = "" if ipc is None else f"{ipc:.1f}"
         log("callgrind counts done")
