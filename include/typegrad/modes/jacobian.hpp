@@ -44,11 +44,19 @@ struct vjp_result {
 
 namespace detail {
 
+// The node of output J as a constant: device code may read a constexpr scalar, but not
+// index the host array G::outputs at run time.
+template <class G, std::size_t J>
+inline constexpr std::size_t output_node = G::outputs[J];
+
+template <class G, class T, std::size_t... J>
+TYPEGRAD_HOST_DEVICE constexpr std::array<T, sizeof...(J)> output_values_of(T const* vals, std::index_sequence<J...>) {
+    return {vals[output_node<G, J>]...};
+}
+
 template <class G, class T, std::size_t M>
 TYPEGRAD_HOST_DEVICE constexpr std::array<T, M> output_values(T const* vals) {
-    std::array<T, M> v{};
-    for (std::size_t j = 0; j < M; ++j) v[j] = vals[G::outputs[j]];
-    return v;
+    return output_values_of<G, T>(vals, std::make_index_sequence<M>{});
 }
 
 template <class G, class T, std::size_t Out, std::size_t Lane, std::size_t L>
