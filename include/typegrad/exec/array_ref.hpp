@@ -137,15 +137,16 @@ template <class T, std::size_t N>
 constexpr array_ref<T const, 1> view(std::array<T, N> const& a) {
     return {a.data(), {static_cast<std::ptrdiff_t>(N)}, {1}};
 }
-/// Customisation point for other containers (typegrad's CUDA buffers, thrust vectors):
-/// a specialisation with `static auto view(C&)` makes tg::view, and so the executors,
-/// take C. Specialisations may come after this header.
+/// Customisation point for other array types (typegrad's CUDA buffers, thrust vectors,
+/// Eigen objects in interop/eigen.hpp): a specialisation with `static auto view(C&)`
+/// returning an array_ref makes tg::view, and so the executors, take C.
+/// Specialisations may come after this header: they are looked up when used.
 template <class C>
-struct view_adapter;
+struct array_traits {};
 template <class C>
-    requires requires(C& c) { view_adapter<std::remove_const_t<C>>::view(c); }
+    requires requires(C& c) { array_traits<std::remove_const_t<C>>::view(c); }
 constexpr auto view(C& c) {
-    return view_adapter<std::remove_const_t<C>>::view(c);
+    return array_traits<std::remove_const_t<C>>::view(c);
 }
 /// A view is its own view.
 template <class T, std::size_t R>
@@ -173,27 +174,15 @@ constexpr array_ref<T, 2> transposed(array_ref<T, 2> a) {
     return {a.data, {a.extent[1], a.extent[0]}, {a.stride[1], a.stride[0]}};
 }
 
-/// Extension point for other array types (interop headers specialise it): a static
-/// `view(A&)` returning an array_ref. Found when the executors are instantiated, so a
-/// header that specialises it may come after this one.
-template <class A>
-struct array_traits {};
-
 namespace detail {
 
+/// What the executors accept as an array argument: anything tg::view takes.
 template <class A>
-concept has_array_traits = requires(A& a) { array_traits<std::remove_const_t<A>>::view(a); };
-
-/// What the executors accept as an array argument: anything tg::view or array_traits takes.
-template <class A>
-concept viewable = has_array_traits<A> || requires(A& a) { typegrad::view(a); };
+concept viewable = requires(A& a) { typegrad::view(a); };
 
 template <class A>
 constexpr auto as_view(A& a) {
-    if constexpr (has_array_traits<A>)
-        return array_traits<std::remove_const_t<A>>::view(a);
-    else
-        return typegrad::view(a);
+    return typegrad::view(a);
 }
 
 }  // namespace detail

@@ -111,7 +111,7 @@ namespace typegrad {
 
 /// A device buffer is an array of rank 1 for tg::view and the CUDA executor.
 template <class T>
-struct view_adapter<cuda::buffer<T>> {
+struct array_traits<cuda::buffer<T>> {
     static array_ref<T, 1> view(cuda::buffer<T>& b) {
         return {b.data(), {static_cast<std::ptrdiff_t>(b.size())}, {1}};
     }

@@ -11,7 +11,7 @@
 namespace typegrad {
 
 template <class T, class Alloc>
-struct view_adapter<thrust::device_vector<T, Alloc>> {
+struct array_traits<thrust::device_vector<T, Alloc>> {
     static array_ref<T, 1> view(thrust::device_vector<T, Alloc>& v) {
         return {thrust::raw_pointer_cast(v.data()), {static_cast<std::ptrdiff_t>(v.size())}, {1}};
     }
