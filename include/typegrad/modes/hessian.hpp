@@ -58,30 +58,38 @@ namespace detail {
 // ---------------------------------------------------------------------------
 // Compile-time tables.
 
-/// depends_on[i][j]: the rule's partial i of node type N may depend on operand j
-/// (its symbolic derivative with respect to operand j is not the constant 0).
+/// Does partial Pi (of a rule applied to var<0>, var<1>, ...) depend on operand J?
+/// Its symbolic derivative is not the constant 0; an indicator never does.
+template <class Pi, std::size_t J>
+constexpr bool partial_depends() {
+    if constexpr (expression<Pi>)
+        return !static_value<decltype(derivative<J>(std::declval<Pi const&>())), 0>;
+    else
+        return !std::is_same_v<Pi, indicator>;
+}
+
+template <class Pi, std::size_t... J>
+constexpr std::array<bool, max_arity> partial_row(std::index_sequence<J...>) {
+    std::array<bool, max_arity> r{};
+    ((r[J] = partial_depends<Pi, J>()), ...);
+    return r;
+}
+
+template <class Op, std::size_t... I>
+constexpr std::array<std::array<bool, max_arity>, max_arity> rule_dependence(std::index_sequence<I...> operands) {
+    using P = decltype(Op::partials(std::declval<var<I> const&>()..., std::declval<node<Op, var<I>...> const&>()));
+    std::array<std::array<bool, max_arity>, max_arity> r{};
+    ((r[I] = partial_row<std::remove_cvref_t<decltype(get<I>(std::declval<P const&>()))>>(operands)), ...);
+    return r;
+}
+
+/// depends_on[i][j]: the rule's partial i of node type N may depend on operand j.
 template <class N>
 constexpr std::array<std::array<bool, max_arity>, max_arity> partial_dependence() {
-    std::array<std::array<bool, max_arity>, max_arity> r{};
-    if constexpr (is_node<N>::value) {
-        using Op = typename N::op;
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            using P = decltype(Op::partials(std::declval<var<I> const&>()...,
-                                            std::declval<node<Op, var<I>...> const&>()));
-            [&]<std::size_t... J>(std::index_sequence<J...>) {
-                (
-                    [&] {
-                        using Pi = std::remove_cvref_t<decltype(get<J>(std::declval<P const&>()))>;
-                        if constexpr (expression<Pi>)
-                            ((r[J][I] = !static_value<decltype(derivative<I>(std::declval<Pi const&>())), 0>), ...);
-                        else
-                            ((r[J][I] = !std::is_same_v<Pi, indicator>), ...);
-                    }(),
-                    ...);
-            }(std::make_index_sequence<N::arity>{});
-        }(std::make_index_sequence<N::arity>{});
-    }
-    return r;
+    if constexpr (is_node<N>::value)
+        return rule_dependence<typename N::op>(std::make_index_sequence<N::arity>{});
+    else
+        return {};
 }
 
 template <class G, class T>
