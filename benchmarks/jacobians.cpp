@@ -2,15 +2,15 @@
 // Hessian against hand-written code, with Google Benchmark.
 //
 // Cases:
-//   Jacobian N x M:  f: R^n -> R^m,  y_j = x_{j mod n} sin(s_j),  s_j = sum_i c_ij x_i,
-//                    c_ij = 1 + (i + 2j) mod 3 (compile-time constants), for
-//                    (n, m) in {(1,32), (8,8), (32,1), (32,32)};
-//                    J(j, i) = c_ij x_{j mod n} cos(s_j)  (+ sin(s_j) when i = j mod n).
-//                    Caveat: the coefficient rows repeat with period 3 in j, so s_j and
-//                    sin(s_j) are the same expression for j, j + 3, ...; typegrad's
-//                    expressions are types, so it computes each distinct one once,
-//                    while the hand-written code computes every row. (An offset
-//                    s_j + (j + 1) to make rows distinct took > 170 s to compile.)
+//   Jacobian N x M:  f: R^n -> R^m, for (n, m) in {(1,32), (8,8), (32,1), (32,32)}:
+//                      s = x_0 + x_1 + ... + x_{n-1}  (one sum, shared by all outputs),
+//                      y_j = x_k sin(c_j s),  k = j mod n,  c_j = j + 1
+//                    (c_j compile-time constants, so every row is a distinct expression:
+//                    typegrad cannot compute a row once for several outputs);
+//                      J(j, i) = c_j x_k cos(c_j s) + [i = k] sin(c_j s).
+//                    (With x_k added inside the sine, as in y_j = x_k sin(c_j s + x_k),
+//                    the file took 95 s instead of 76 s to compile at -O3; the (32,32)
+//                    case is most of it, see benchmarks/README.md.)
 //   Hessian8:        tg::hessian of Rosenbrock n = 8 against its closed-form
 //                    tridiagonal Hessian.
 //
@@ -23,11 +23,19 @@
 //
 //   ./build/benchmarks/jacobians
 //   ./build/benchmarks/jacobians --benchmark_repetitions=10 --benchmark_enable_random_interleaving=true
+//
+// Instruction counts (deterministic): `jacobians loop CASE VARIANT [ITERATIONS]` runs only
+// hot_loop<Case, Variant> (never inlined) ITERATIONS times (default 100000), for
+//   valgrind --tool=callgrind --toggle-collect='*hot_loop*' ./build/benchmarks/jacobians loop 8x8 hand
+// CASE: 1x32 8x8 32x1 32x32 hessian8; VARIANT: hand, forward, reverse, automatic (Jacobians),
+// hessian (hessian8), copy (the loop alone: loads a point, stores a zero result).
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <random>
@@ -51,26 +59,16 @@ constexpr std::size_t point_count = 64;
 // ---------------------------------------------------------------------------
 // The vector function family.
 
-constexpr std::intmax_t coef(std::size_t i, std::size_t j) { return 1 + static_cast<std::intmax_t>((i + 2 * j) % 3); }
-
-// c_0j x_0 + c_1j x_1 + ..., summed left to right.
-template <std::size_t N, std::size_t J, std::size_t... I>
-constexpr auto linear(std::index_sequence<I...>) {
-    return ((tg::constant<coef(I, J)> * tg::var<I>{}) + ...);
-}
-
-// The coefficients as doubles, row-major (row j = output j), for the hand-written code.
-template <std::size_t N, std::size_t M>
-constexpr std::array<double, M * N> coef_table() {
-    std::array<double, M * N> t{};
-    for (std::size_t j = 0; j < M; ++j)
-        for (std::size_t i = 0; i < N; ++i) t[j * N + i] = static_cast<double>(coef(i, j));
-    return t;
+// x_0 + x_1 + ... + x_{n-1}, summed left to right.
+template <std::size_t... I>
+constexpr auto sum_of(std::index_sequence<I...>) {
+    return (... + tg::var<I>{});
 }
 
 template <std::size_t N, std::size_t J>
 constexpr auto output() {
-    return tg::var<J % N>{} * sin(linear<N, J>(std::make_index_sequence<N>{}));
+    constexpr std::size_t k = J % N;
+    return tg::var<k>{} * sin(tg::constant<static_cast<std::intmax_t>(J + 1)> * sum_of(std::make_index_sequence<N>{}));
 }
 
 template <std::size_t N, std::size_t... J>
@@ -86,23 +84,23 @@ struct jac_case {
     static std::string name() { return "Jacobian" + std::to_string(N) + "x" + std::to_string(M); }
     static constexpr auto expr() { return outputs_of<N>(std::make_index_sequence<M>{}); }
 
-    static constexpr std::array<double, M * N> c = coef_table<N, M>();
-
-    // What an expert writes: s_j summed in the same order, one sin and one cos per
-    // output (-fno-math-errno lets them become one sincos), the common factor
-    // x_k cos(s_j) formed once per row, the coefficients from a constant table.
+    // What an expert writes: s once (summed in the same order), one sin and one cos per
+    // row (-fno-math-errno lets them become one sincos), the row's common entry
+    // c_j x_k cos(c_j s) formed once and stored across the row, entry k corrected once.
     BENCH_INLINE static result hand(std::array<double, N> const& x) {
         result r;
+        double s = x[0];
+        for (std::size_t i = 1; i < N; ++i) s += x[i];
         for (std::size_t j = 0; j < M; ++j) {
-            double const* cj = c.data() + j * N;
-            double s = cj[0] * x[0];
-            for (std::size_t i = 1; i < N; ++i) s += cj[i] * x[i];
-            double const sv = std::sin(s);
-            double const cv = std::cos(s);
             std::size_t const k = j % N;
-            double const a = x[k] * cv;
+            double const c = static_cast<double>(j + 1);
+            double const a = c * s;
+            double const sv = std::sin(a);
+            double const cv = std::cos(a);
+            double const xc = x[k] * cv;
+            double const g = c * xc;
             r.value[j] = x[k] * sv;
-            for (std::size_t i = 0; i < N; ++i) r.jacobian(j, i) = cj[i] * a;
+            for (std::size_t i = 0; i < N; ++i) r.jacobian(j, i) = g;
             r.jacobian(j, k) += sv;
         }
         return r;
@@ -215,16 +213,27 @@ bool same(tg::hessian_result<double, N> const& a, tg::hessian_result<double, N> 
     return true;
 }
 
+// The one place each variant's code is compiled (typegrad's passes are force-inlined, so
+// every call site is a full copy of the derivative code): checks, timings and the `loop`
+// mode all call it. It stores its results to memory the caller reads.
+template <class Case, class Variant>
+[[gnu::noinline]] void hot_loop(std::array<double, Case::n> const* pts, typename Case::result* out,
+                                std::size_t iterations) {
+    for (std::size_t k = 0; k < iterations; ++k)
+        out[k & (point_count - 1)] = Variant::template run<Case>(pts[k & (point_count - 1)]);
+}
+
 template <class Case, class Variant>
 bool check_variant() {
-    for (auto const& x : make_points<Case>()) {
-        auto const want = Case::hand(x);
-        auto const got = Variant::template run<Case>(x);
-        if (!same(got, want)) {
-            std::fprintf(stderr, "MISMATCH %s %s at x[0] = %.17g\n", Case::name().c_str(), Variant::name, x[0]);
+    auto const pts = make_points<Case>();
+    std::vector<typename Case::result> want(point_count), got(point_count);
+    hot_loop<Case, hand>(pts.data(), want.data(), point_count);
+    hot_loop<Case, Variant>(pts.data(), got.data(), point_count);
+    for (std::size_t k = 0; k < point_count; ++k)
+        if (!same(got[k], want[k])) {
+            std::fprintf(stderr, "MISMATCH %s %s at x[0] = %.17g\n", Case::name().c_str(), Variant::name, pts[k][0]);
             return false;
         }
-    }
     return true;
 }
 
@@ -239,14 +248,15 @@ bool check_case() {
 // ---------------------------------------------------------------------------
 // Timing, registration and the ratio table.
 
+// Timed in batches of point_count calls (one pass over the points), so the call of
+// hot_loop is spread over point_count derivatives.
 template <class Case, class Variant>
 void bm_case(benchmark::State& state) {
     auto const pts = make_points<Case>();
-    std::size_t i = 0;
-    for (auto _ : state) {
-        auto r = Variant::template run<Case>(pts[i]);
-        benchmark::DoNotOptimize(r);
-        i = (i + 1) & (point_count - 1);
+    std::vector<typename Case::result> out(point_count);
+    while (state.KeepRunningBatch(point_count)) {
+        hot_loop<Case, Variant>(pts.data(), out.data(), point_count);
+        benchmark::ClobberMemory();
     }
     state.SetItemsProcessed(state.iterations());
 }
@@ -306,9 +316,74 @@ void print_ratios(capturing_reporter const& rep) {
     }
 }
 
+// ---------------------------------------------------------------------------
+// `loop` mode, for instruction counting under callgrind.
+
+/// The loop alone: what every variant pays besides the derivatives (a zero result stored).
+struct copy_point {
+    static constexpr char const* name = "copy";
+    template <class Case>
+    BENCH_INLINE static typename Case::result run(std::array<double, Case::n> const& x) {
+        typename Case::result r{};
+        benchmark::DoNotOptimize(x);
+        return r;
+    }
+};
+
+
+template <class Case, class Variant>
+int loop(std::size_t iterations) {
+    auto const pts = make_points<Case>();
+    std::vector<typename Case::result> out(point_count);
+    hot_loop<Case, Variant>(pts.data(), out.data(), iterations);
+    double sum = 0.0;
+    for (auto const& r : out) {
+        if constexpr (requires { r.hessian; })
+            for (double v : r.hessian.data) sum += v;
+        else
+            for (double v : r.jacobian.data) sum += v;
+    }
+    std::printf("%s %s %zu iterations, checksum %.17g\n", Case::name().c_str(), Variant::name, iterations, sum);
+    return 0;
+}
+
+template <class Case>
+int loop_jacobian(std::string const& variant, std::size_t iterations) {
+    if (variant == "hand") return loop<Case, hand>(iterations);
+    if (variant == "copy") return loop<Case, copy_point>(iterations);
+    if (variant == "forward") return loop<Case, tg_forward>(iterations);
+    if (variant == "reverse") return loop<Case, tg_reverse>(iterations);
+    if (variant == "automatic") return loop<Case, tg_automatic>(iterations);
+    std::fprintf(stderr, "unknown variant %s\n", variant.c_str());
+    return 2;
+}
+
+/// jacobians loop CASE VARIANT [ITERATIONS]
+int loop_main(int argc, char** argv) {
+    if (argc < 4) {
+        std::fprintf(stderr, "usage: %s loop CASE VARIANT [ITERATIONS]\n", argv[0]);
+        return 2;
+    }
+    std::string const c = argv[2];
+    std::string const v = argv[3];
+    std::size_t const iterations = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 100000;
+    if (c == "1x32") return loop_jacobian<jac_case<1, 32>>(v, iterations);
+    if (c == "8x8") return loop_jacobian<jac_case<8, 8>>(v, iterations);
+    if (c == "32x1") return loop_jacobian<jac_case<32, 1>>(v, iterations);
+    if (c == "32x32") return loop_jacobian<jac_case<32, 32>>(v, iterations);
+    if (c == "hessian8") {
+        if (v == "hand") return loop<hess_case, hand>(iterations);
+        if (v == "copy") return loop<hess_case, copy_point>(iterations);
+        if (v == "hessian") return loop<hess_case, tg_hessian>(iterations);
+    }
+    std::fprintf(stderr, "unknown case or variant: %s %s\n", c.c_str(), v.c_str());
+    return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string(argv[1]) == "loop") return loop_main(argc, argv);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
