@@ -183,3 +183,18 @@ TEST_CASE("dot: a matrix-vector product and its gradient") {
         CHECK(close(gv[j], ref));
     }
 }
+
+TEST_CASE("map_reduce names sum and mean by a reduction tag") {
+    tg::var<0> const x;
+    tg::var<1> const a;
+    std::vector<double> X{1.0, 2.0, 4.0}, g1(3), g2(3);
+    double ga1 = 0, ga2 = 0;
+    CHECK(tg::map_reduce(tg::reduction::sum, a * x * x, X, 0.5) == tg::sum(a * x * x, X, 0.5));
+    CHECK(tg::map_reduce(tg::reduction::mean, a * x * x, X, 0.5) == tg::mean(a * x * x, X, 0.5));
+    double const m = tg::map_reduce(tg::cpu_options{}, tg::reduction::mean, a * x * x, tg::gradient_to(g1, ga1), X, 0.5);
+    double const m2 = tg::mean(a * x * x, tg::gradient_to(g2, ga2), X, 0.5);
+    CHECK(m == m2);
+    CHECK(m == 3.5);  // 0.5 (1 + 4 + 16) / 3
+    CHECK(g1 == g2);
+    CHECK(ga1 == 7.0);  // (1 + 4 + 16) / 3
+}

@@ -371,4 +371,34 @@ auto mean(F const& f, gradient_sinks<S...> const& gradient, In const&... in) {
     return mean(cpu_options{}, f, gradient, in...);
 }
 
+/// The reductions tg::map_reduce takes: `tg::map_reduce(tg::reduction::mean, f, ...)`.
+namespace reduction {
+struct sum_t {};
+struct mean_t {};
+inline constexpr sum_t sum{};
+inline constexpr mean_t mean{};
+}  // namespace reduction
+
+namespace detail {
+template <class R>
+inline constexpr bool is_reduction =
+    std::is_same_v<std::remove_cvref_t<R>, reduction::sum_t> || std::is_same_v<std::remove_cvref_t<R>, reduction::mean_t>;
+}  // namespace detail
+
+/// tg::sum or tg::mean named by a reduction tag; the rest of the arguments as theirs
+/// (a tg::gradient_to, if any, then the inputs).
+template <class R, class F, class... Rest>
+    requires detail::is_reduction<R>
+auto map_reduce(cpu_options const& options, R, F const& f, Rest const&... rest) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<R>, reduction::sum_t>)
+        return sum(options, f, rest...);
+    else
+        return mean(options, f, rest...);
+}
+template <class R, class F, class... Rest>
+    requires detail::is_reduction<R>
+auto map_reduce(R r, F const& f, Rest const&... rest) {
+    return map_reduce(cpu_options{}, r, f, rest...);
+}
+
 }  // namespace typegrad
