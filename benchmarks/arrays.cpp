@@ -26,6 +26,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "best_time_reporter.hpp"
+
 #include <typegrad/typegrad.hpp>
 
 namespace {
@@ -207,22 +209,6 @@ void bm(benchmark::State& state) {
     }
 }
 
-class capturing_reporter : public benchmark::ConsoleReporter {
-public:
-    capturing_reporter() : ConsoleReporter(OO_Tabular) {}
-    std::map<std::string, double> best_ns;
-    void ReportRuns(std::vector<Run> const& runs) override {
-        for (auto const& r : runs) {
-            if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
-            double const ns = r.real_accumulated_time / static_cast<double>(r.iterations) * 1e9;
-            std::string const name = r.run_name.function_name;
-            auto const it = best_ns.find(name);
-            if (it == best_ns.end() || ns < it->second) best_ns[name] = ns;
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
-
 struct row {
     char const* bench;
     char const* variant;
@@ -263,12 +249,11 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("pointwise-jacobian/typegrad", bm<jac_data, jac_typegrad, jd>)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("p3-gradient/hand", bm<p3_data, p3_hand, pd>)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("p3-gradient/typegrad", bm<p3_data, p3_typegrad, pd>)->Unit(benchmark::kMicrosecond);
-    capturing_reporter reporter;
+    bench::best_time_reporter reporter(bench::timing::wall);
     benchmark::RunSpecifiedBenchmarks(&reporter);
 
     auto time_of = [&](std::string const& b, std::string const& v) {
-        auto const it = reporter.best_ns.find(b + "/" + v);
-        return it == reporter.best_ns.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+        return reporter.ns(b + "/" + v);
     };
     std::size_t const elements[] = {map_size, map_size, jac_size, p3_k * p3_n};
     std::printf("\nwall time per call (fastest repetition), same run:\n");

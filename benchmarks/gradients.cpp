@@ -19,6 +19,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "best_time_reporter.hpp"
+
 #include "cases.hpp"
 
 namespace {
@@ -79,30 +81,9 @@ void register_case() {
      ...);
 }
 
-/// Prints as the console reporter does and keeps the fastest time per benchmark.
-class capturing_reporter : public benchmark::ConsoleReporter {
-public:
-    // No colour codes: the output is often captured (CTest, files).
-    capturing_reporter() : ConsoleReporter(OO_Tabular) {}
-
-    std::map<std::string, double> best_ns;
-
-    void ReportRuns(std::vector<Run> const& runs) override {
-        for (auto const& r : runs) {
-            if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
-            double const ns = r.cpu_accumulated_time / static_cast<double>(r.iterations) * 1e9;
-            std::string const name = r.run_name.function_name;
-            auto const it = best_ns.find(name);
-            if (it == best_ns.end() || ns < it->second) best_ns[name] = ns;
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
-
-void print_ratios(capturing_reporter const& rep) {
+void print_ratios(bench::best_time_reporter const& rep) {
     auto time_of = [&](std::string const& c, char const* v) {
-        auto const it = rep.best_ns.find(c + "/" + v);
-        return it == rep.best_ns.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+        return rep.ns(c + "/" + v);
     };
     std::printf("\nns per gradient (CPU time, fastest repetition) and ratio to hand-written, same run:\n");
     std::printf("%-13s %10s %10s %10s %10s %14s %14s\n", "case", "hand", "reverse", "forward", "hand-closed",
@@ -140,7 +121,7 @@ int main(int argc, char** argv) {
     register_case<rosenbrock<32>, hand, typegrad_reverse, typegrad_forward>();
     register_case<smooth4, hand, typegrad_reverse, typegrad_forward>();
 
-    capturing_reporter reporter;
+    bench::best_time_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     print_ratios(reporter);
     benchmark::Shutdown();

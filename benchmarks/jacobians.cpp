@@ -46,6 +46,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "best_time_reporter.hpp"
+
 #include "cases.hpp"
 
 namespace {
@@ -280,29 +282,9 @@ std::string automatic_note() {
     return std::is_same_v<tg::chosen_mode<N, M>, tg::forward> ? "automatic = forward" : "automatic = reverse";
 }
 
-/// Prints as the console reporter does and keeps the fastest time per benchmark.
-class capturing_reporter : public benchmark::ConsoleReporter {
-public:
-    capturing_reporter() : ConsoleReporter(OO_Tabular) {}
-
-    std::map<std::string, double> best_ns;
-
-    void ReportRuns(std::vector<Run> const& runs) override {
-        for (auto const& r : runs) {
-            if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
-            double const ns = r.cpu_accumulated_time / static_cast<double>(r.iterations) * 1e9;
-            std::string const name = r.run_name.function_name;
-            auto const it = best_ns.find(name);
-            if (it == best_ns.end() || ns < it->second) best_ns[name] = ns;
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
-
-void print_ratios(capturing_reporter const& rep) {
+void print_ratios(bench::best_time_reporter const& rep) {
     auto time_of = [&](std::string const& c, std::string const& v) {
-        auto const it = rep.best_ns.find(c + "/" + v);
-        return it == rep.best_ns.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+        return rep.ns(c + "/" + v);
     };
     std::printf("\nns per call (CPU time, fastest repetition) and ratio to hand-written, same run:\n");
     std::printf("%-20s %-20s %12s %10s\n", "case", "variant", "ns", "ratio");
@@ -407,7 +389,7 @@ int main(int argc, char** argv) {
     register_case<j32x32, tg_forward, tg_reverse, tg_automatic>(automatic_note<32, 32>());
     register_case<hess_case, tg_hessian>();
 
-    capturing_reporter reporter;
+    bench::best_time_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     print_ratios(reporter);
     benchmark::Shutdown();

@@ -232,17 +232,11 @@ T const* stage_input(A const& a, walk const& w, dims const& it, std::ptrdiff_t e
     return buffer;
 }
 
-/// Where a block's results go: in place for a contiguous destination, else a buffer scattered afterwards.
-template <class T, std::size_t R>
-T* stage_output(array_ref<T, R> const& a, walk const& w, std::ptrdiff_t e0, T* buffer) {
-    return w.flat ? a.data + e0 : buffer;
-}
-template <class T, std::size_t R>
-void finish_output(array_ref<T, R> const& a, walk const& w, dims const& it, std::ptrdiff_t e0, std::ptrdiff_t n,
-                   T const* buffer) {
-    if (w.flat) return;
+/// Writes a block's results, kept in a buffer, to a destination walked with gaps or in another order.
+template <class T>
+void scatter(T* data, walk const& w, dims const& it, std::ptrdiff_t e0, std::ptrdiff_t n, T const* buffer) {
     offset_counter c(it, w, e0);
-    for (std::ptrdiff_t l = 0; l < n; ++l, c.advance(it, w)) a.data[c.offset] = buffer[l];
+    for (std::ptrdiff_t l = 0; l < n; ++l, c.advance(it, w)) data[c.offset] = buffer[l];
 }
 
 /// The walk of an array shaped like `s` with its own strides over the iteration.
@@ -283,10 +277,15 @@ void with_reader_kind(operand_kind k, Fn const& fn) {
     }
 }
 
-inline void fill_offsets(dims const& it, walk const& w, std::ptrdiff_t e0, std::ptrdiff_t n, std::ptrdiff_t* off) {
-    if (w.flat || w.scalar) return;
+/// off[l]: the offset of element e0 + l of a walk.
+inline void offsets_of(dims const& it, walk const& w, std::ptrdiff_t e0, std::ptrdiff_t n, std::ptrdiff_t* off) {
     offset_counter c(it, w, e0);
     for (std::ptrdiff_t l = 0; l < n; ++l, c.advance(it, w)) off[l] = c.offset;
+}
+
+/// The offsets a dot operand's reader needs (none for flat and scalar walks).
+inline void fill_offsets(dims const& it, walk const& w, std::ptrdiff_t e0, std::ptrdiff_t n, std::ptrdiff_t* off) {
+    if (!w.flat && !w.scalar) offsets_of(it, w, e0, n, off);
 }
 
 /// u[l] = sum_k a(l, k) b(l, k), k ascending, for one block.
@@ -341,6 +340,15 @@ void dots_for_block(std::tuple<A...> const& in, array_layout<sizeof...(A), P::do
 template <class T, auto Read, auto Fixed, std::size_t... I>
 TYPEGRAD_INLINE std::array<T, sizeof...(I)> point_at(T const* const* src, std::ptrdiff_t l, std::index_sequence<I...>) {
     return {(Read[I] ? src[I][Fixed[I] ? 0 : l] : T(0))...};
+}
+
+/// Which slots the element loop reads: the inputs the expression uses, then every dot value.
+template <class Problem, std::size_t N>
+constexpr std::array<bool, Problem::slots == 0 ? 1 : Problem::slots> read_slots() {
+    std::array<bool, Problem::slots == 0 ? 1 : Problem::slots> r{};
+    for (std::size_t i = 0; i < N; ++i) r[i] = Problem::used[i];
+    for (std::size_t d = N; d < Problem::slots; ++d) r[d] = true;
+    return r;
 }
 
 /// Which slots are numbers (inputs of rank 0): S slots, the first ones the inputs.

@@ -55,7 +55,7 @@ map_targets<T, K> targets_of(Tuple const& sinks, dims const& it, std::size_t bas
 }
 
 template <class T, class V, class... R>
-void check_map_sinks(partial_sinks<V, R...> const& s, dims const& it, std::size_t inputs) {
+void check_map_sinks(partial_sinks<V, R...> const& s, dims const& it) {
     std::apply([&](auto const&... v) {
         std::size_t j = 0;
         (check_map_sink<T>(v, it, argument_name("output", j++)), ...);
@@ -71,7 +71,6 @@ void check_map_sinks(partial_sinks<V, R...> const& s, dims const& it, std::size_
           ++j),
          ...);
     }, s.rows);
-    (void)inputs;
 }
 
 template <class Row, std::size_t N>
@@ -99,7 +98,7 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
                   "arrays); differentiate a loss with tg::sum or tg::mean");
 
     auto const L = make_layout<P>(in, std::index_sequence_for<A...>{});
-    check_map_sinks<T>(sinks, L.it, N);  // everything is checked before anything is written
+    check_map_sinks<T>(sinks, L.it);  // everything is checked before anything is written
     if (L.count == 0) return;
 
     constexpr std::size_t K = M + (partials_wanted ? M * N : 0);
@@ -132,12 +131,7 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
         return w;
     }();
     static constexpr auto fixed = fixed_slots<S, A...>();
-    static constexpr auto read = [] {
-        std::array<bool, S == 0 ? 1 : S> r{};
-        for (std::size_t i = 0; i < N; ++i) r[i] = P::used[i];
-        for (std::size_t d = N; d < S; ++d) r[d] = true;
-        return r;
-    }();
+    static constexpr auto read = read_slots<P, N>();
 
     auto const expr = replace_dots<N, typename P::dots>(pack);
     using G = typename P::graph_type;
@@ -177,11 +171,7 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
                 }
             }
             for (std::size_t k = 0; k < K; ++k)
-                if (wanted[k] && targets.strided[k]) {
-                    offset_counter oc(L.it, targets.w[k], e0);
-                    for (std::ptrdiff_t l = 0; l < n; ++l, oc.advance(L.it, targets.w[k]))
-                        targets.data[k][oc.offset] = out_buf[k][l];
-                }
+                if (wanted[k] && targets.strided[k]) scatter(targets.data[k], targets.w[k], L.it, e0, n, out_buf[k]);
         }
     });
 }

@@ -67,8 +67,7 @@ template <class S>
 walk sink_walk_of(S const& s, dims const& it, bool contracted) {
     if constexpr (is_array_sink<S>) {
         if (contracted && S::rank == 0) return walk{};
-        dims sh = array_shape(s, contracted ? S::rank - 1 : S::rank);
-        return make_walk(it, sh, s.stride.data());
+        return sink_walk(s, it, contracted ? S::rank - 1 : S::rank);
     } else
         return walk{};
 }
@@ -91,8 +90,7 @@ void send_back(T* target, walk const& tw, dims const& it, std::ptrdiff_t e0, std
                 target[k] += combine_lanes(lane);
             }
         } else {
-            offset_counter oc(it, tw, e0);
-            for (std::ptrdiff_t l = 0; l < n; ++l, oc.advance(it, tw)) toff[l] = oc.offset;
+            offsets_of(it, tw, e0, n, toff);
             for (std::ptrdiff_t l = 0; l < n; ++l)
                 for (std::ptrdiff_t k = 0; k < K; ++k) target[toff[l] + k] += ubar[l] * static_cast<T>(r(l, k));
         }
@@ -176,12 +174,7 @@ auto run_reduce_checked(cpu_options o, E const& e, std::tuple<S...> const& sinks
     T const scale = Mean ? T(1) / static_cast<T>(L.count) : T(1);
 
     static constexpr auto fixed = fixed_slots<Sl, A...>();
-    static constexpr auto read = [] {
-        std::array<bool, Sl == 0 ? 1 : Sl> r{};
-        for (std::size_t i = 0; i < N; ++i) r[i] = P::used[i];
-        for (std::size_t d = N; d < Sl; ++d) r[d] = true;
-        return r;
-    }();
+    static constexpr auto read = read_slots<P, N>();
     auto const expr = replace_dots<N, typename P::dots>(e);
     using G = typename P::graph_type;
 
@@ -291,17 +284,9 @@ struct staged_sink {
     }
     void copy_back() const {
         if constexpr (is_array_sink<S>) {
-            if (!staged) return;
-            constexpr std::size_t R = S::rank;
-            std::array<std::ptrdiff_t, R == 0 ? 1 : R> index{};
-            for (std::size_t q = 0; q < storage.size(); ++q) {
-                std::ptrdiff_t off = 0;
-                for (std::size_t d = 0; d < R; ++d) off += index[d] * target.stride[d];
-                target.data[off] = storage[q];
-                for (std::size_t d = R; d-- > 0;)
-                    if (++index[d] < target.extent[d]) break;
-                    else index[d] = 0;
-            }
+            if (!staged || storage.empty()) return;
+            dims const shape = array_shape(target);
+            scatter(target.data, sink_walk(target, shape), shape, 0, target.size(), storage.data());
         }
     }
 };

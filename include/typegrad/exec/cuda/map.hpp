@@ -102,7 +102,7 @@ void run_map(options const& o, Pack const& pack, partial_sinks<V, R...> const& s
 
     // Host checks first (the CPU executor's): shapes of inputs and outputs.
     auto const L = td::make_layout<P>(in, std::index_sequence_for<X...>{});
-    td::check_map_sinks<T>(sinks, L.it, N);
+    td::check_map_sinks<T>(sinks, L.it);
     if (L.count == 0) return;
     // Then the device: present, and every array in its memory.
     require_device();
