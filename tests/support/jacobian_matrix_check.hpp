@@ -31,6 +31,7 @@
 
 #include <typegrad/typegrad.hpp>
 
+#include "sweep.hpp"
 #include "finite_difference.hpp"
 
 namespace typegrad_test::jacobian_matrix {
@@ -46,44 +47,6 @@ constexpr double fd_tolerance = 1e-6;
 
 template <std::size_t I>
 using X = tg::var<I>;
-
-inline std::uint64_t seed_for(std::string_view name) {
-    std::uint64_t h = 14695981039346656037ull;  // FNV-1a
-    for (char c : name) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-inline double uniform(std::mt19937_64& rng, double lo, double hi) {
-    return lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
-
-// |a - b| <= rel * max(1, scale, |a|, |b|): for sums whose terms may cancel, scale is the sum of |terms|.
-inline bool close_to_scale(double a, double b, double rel, double scale) {
-    if (!std::isfinite(a) || !std::isfinite(b)) return false;
-    return std::abs(a - b) <= rel * std::fmax(1.0, std::fmax(scale, std::fmax(std::abs(a), std::abs(b))));
-}
-
-class failure_log {
-public:
-    template <std::size_t N>
-    void add(std::string const& what, std::array<double, N> const& x, double got, double want) {
-        if (++count_ > 8) return;
-        std::ostringstream s;
-        s << std::setprecision(17) << what << " at (";
-        for (std::size_t i = 0; i < N; ++i) s << (i == 0 ? "" : ", ") << x[i];
-        s << "): " << got << " vs " << want << '\n';
-        text_ += s.str();
-    }
-    int count() const { return count_; }
-    std::string const& text() const { return text_; }
-
-private:
-    int count_ = 0;
-    std::string text_;
-};
 
 inline std::string entry_name(char const* what, std::size_t i, std::size_t j) {
     return std::string(what) + " (" + std::to_string(i) + ", " + std::to_string(j) + ")";
@@ -177,7 +140,7 @@ void check_function(char const* name, F const& f, double lo = -1.5, double hi = 
     constexpr bool small = N * M <= symbolic_limit;
 
     std::mt19937_64 rng(seed_for(name));
-    failure_log log;
+    failure_log log{8};
     for (int p = 0; p < points_per_function; ++p) {
         std::array<double, N> x{};
         std::array<double, N> v{};

@@ -26,6 +26,7 @@
 
 #include <typegrad/typegrad.hpp>
 
+#include "sweep.hpp"
 #include "finite_difference.hpp"
 
 namespace typegrad_test {
@@ -43,46 +44,6 @@ inline constexpr int points_per_expression = 10000;
 inline constexpr int fd_points_per_expression = 20;
 inline constexpr double mode_tolerance = 1e-12;
 inline constexpr double fd_tolerance = 1e-6;
-
-inline std::uint64_t seed_for(std::string_view name) {
-    std::uint64_t h = 14695981039346656037ull;  // FNV-1a of the expression's name
-    for (char c : name) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-// Uniform in [lo, hi], the same on every standard library (53 random bits).
-template <class T>
-T uniform(std::mt19937_64& rng, double lo, double hi) {
-    return static_cast<T>(lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1.0p-53);
-}
-
-// |a - b| <= rel * max(1, scale, |a|, |b|): for sums whose terms may cancel, scale is the sum of |terms|.
-inline bool close_to_scale(double a, double b, double rel, double scale) {
-    if (!std::isfinite(a) || !std::isfinite(b)) return false;
-    return std::abs(a - b) <= rel * std::fmax(1.0, std::fmax(scale, std::fmax(std::abs(a), std::abs(b))));
-}
-
-class failure_log {
-public:
-    template <class T, std::size_t N>
-    void add(std::string const& what, std::array<T, N> const& x, double got, double want) {
-        if (++count_ > 5) return;
-        std::ostringstream s;
-        s << std::setprecision(17) << what << " at (";
-        for (std::size_t i = 0; i < N; ++i) s << (i == 0 ? "" : ", ") << static_cast<double>(x[i]);
-        s << "): " << got << " vs " << want << '\n';
-        text_ += s.str();
-    }
-    int count() const { return count_; }
-    std::string const& text() const { return text_; }
-
-private:
-    int count_ = 0;
-    std::string text_;
-};
 
 // Is there a kink or a jump of f within the finite-difference stencil around x along axis i?
 // Seen as a jump of the derivative across the stencil, or a value change the derivative does not explain.
