@@ -277,9 +277,9 @@ struct staged_sink {
                 staged = true;
             }
     }
-    S sink() const {
+    S sink() {
         if constexpr (is_array_sink<S>)
-            if (staged) return S{const_cast<T*>(storage.data()), target.extent, row_major_strides(target.extent)};
+            if (staged) return S{storage.data(), target.extent, row_major_strides(target.extent)};
         return target;
     }
     void copy_back() const {
@@ -299,9 +299,9 @@ auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::t
         return run_reduce_checked<Mean>(o, e, sinks, in);
     else if constexpr (sizeof...(S) == sizeof...(A)) {
         using T = computation_type<A...>;
-        auto const staged = std::apply([](auto const&... s) { return std::tuple{staged_sink<T, S>(s)...}; }, sinks);
+        auto staged = std::apply([](auto const&... s) { return std::tuple{staged_sink<T, S>(s)...}; }, sinks);
         auto const value = run_reduce_checked<Mean>(
-            o, e, std::apply([](auto const&... s) { return std::tuple{s.sink()...}; }, staged), in);
+            o, e, std::apply([](auto&... s) { return std::tuple{s.sink()...}; }, staged), in);
         std::apply([](auto const&... s) { (s.copy_back(), ...); }, staged);
         return value;
     } else
