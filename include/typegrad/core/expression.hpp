@@ -47,6 +47,22 @@ struct child_store<I, C, true> {
     TYPEGRAD_HOST_DEVICE constexpr C get() const { return C{}; }
 };
 
+// An operation with run-time parameters (slice bounds, reshape extents) is stored in
+// its node; an empty one (every scalar operation) takes no space and is rebuilt.
+template <class Op, bool Empty = std::is_empty_v<Op>>
+struct op_store {
+    Op stored_op;
+    constexpr op_store() = default;
+    TYPEGRAD_HOST_DEVICE constexpr explicit op_store(Op const& op) : stored_op(op) {}
+    TYPEGRAD_HOST_DEVICE constexpr Op const& get_op() const { return stored_op; }
+};
+template <class Op>
+struct op_store<Op, true> {
+    constexpr op_store() = default;
+    TYPEGRAD_HOST_DEVICE constexpr explicit op_store(Op const&) {}
+    TYPEGRAD_HOST_DEVICE constexpr Op get_op() const { return Op{}; }
+};
+
 template <class Seq, class... Cs>
 struct child_stores;
 template <std::size_t... I, class... Cs>
@@ -58,9 +74,10 @@ struct child_stores<std::index_sequence<I...>, Cs...> : child_store<I, Cs>... {
 }  // namespace detail
 
 /// An operation `Op` applied to child expressions. `Op` holds the rule: its value
-/// and its local partial derivatives, read by every mode.
+/// and its local partial derivatives (or, for an array operation, its adjoint rule),
+/// read by every mode. An `Op` with data members (its parameters) is stored in the node.
 template <class Op, class... Cs>
-struct node : detail::child_stores<std::index_sequence_for<Cs...>, Cs...> {
+struct node : detail::op_store<Op>, detail::child_stores<std::index_sequence_for<Cs...>, Cs...> {
     static_assert((expression<Cs> && ...), "every operand of a typegrad node must be a typegrad expression");
     static constexpr bool is_typegrad_expression = true;
     using op = Op;
@@ -69,7 +86,12 @@ struct node : detail::child_stores<std::index_sequence_for<Cs...>, Cs...> {
 
     constexpr node() = default;
     TYPEGRAD_HOST_DEVICE constexpr explicit node(Cs const&... cs)
-        : detail::child_stores<std::index_sequence_for<Cs...>, Cs...>(cs...) {}
+        : detail::op_store<Op>(Op{}), detail::child_stores<std::index_sequence_for<Cs...>, Cs...>(cs...) {}
+    TYPEGRAD_HOST_DEVICE constexpr node(Op const& o, Cs const&... cs)
+        : detail::op_store<Op>(o), detail::child_stores<std::index_sequence_for<Cs...>, Cs...>(cs...) {}
+
+    /// The operation with its parameters (a copy of Op{} when it has none).
+    TYPEGRAD_HOST_DEVICE constexpr decltype(auto) operation() const { return this->get_op(); }
 
     template <std::size_t I>
     TYPEGRAD_HOST_DEVICE constexpr decltype(auto) child() const {
@@ -102,6 +124,11 @@ concept leaf = expression<T> && !detail::is_node<std::remove_cvref_t<T>>::value;
 template <class Op, class... Cs>
 TYPEGRAD_HOST_DEVICE constexpr node<Op, Cs...> make_node(Cs const&... cs) {
     return node<Op, Cs...>(cs...);
+}
+/// Builds the node of an operation that carries parameters.
+template <class Op, class... Cs>
+TYPEGRAD_HOST_DEVICE constexpr node<Op, Cs...> make_node_with(Op const& op, Cs const&... cs) {
+    return node<Op, Cs...>(op, cs...);
 }
 
 }  // namespace typegrad

@@ -57,6 +57,22 @@ struct pow_op {
 };
 }  // namespace ops
 
+namespace ops {
+struct square_op {
+    static constexpr char const* name = "square";
+    template <class A>
+    TYPEGRAD_HOST_DEVICE static constexpr auto value(A const& a) { return a * a; }
+    template <class A, class Y>
+    TYPEGRAD_HOST_DEVICE static constexpr auto partials(A const& a, Y const&) {
+        return typegrad::partials(static_const<2>{} * a);
+    }
+};
+}  // namespace ops
+
+/// x * x, differentiated as 2x.
+template <class X>
+TYPEGRAD_HOST_DEVICE constexpr auto square(X const& x) { return detail::apply<ops::square_op>(x); }
+
 /// a^b. An integer exponent known at compile time (`pow(x, 3_c)`) becomes multiplications.
 template <class A, class B>
 TYPEGRAD_HOST_DEVICE constexpr auto pow(A const& a, B const& b) {

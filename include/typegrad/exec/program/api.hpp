@@ -1,0 +1,283 @@
+// typegrad/exec/program/api.hpp: tg::value, tg::gradient and tg::map of array programs.
+//
+//   auto [X, W, b, y] = tg::vars<"X", "W", "b", "y">();
+//   auto loss = tg::mean(tg::square(tg::matmul(X, W) + b - y));
+//   double L = tg::value(loss, Xv, Wv, bv, yv);                       // a number
+//   double L = tg::gradient(loss, tg::gradient_to(tg::skip, gW, gb, tg::skip), Xv, Wv, bv, yv);
+//   tg::map(tg::matmul(X, W) + b, out, Xv, Wv, bv);                    // an array result
+//   tg::workspace ws;  tg::gradient(ws, loss, ...);                   // no allocation after the first call
+//
+// A variable bound to an array is an array of that array's rank (known from its type)
+// and extents (known at run time); a number is an array of rank 0. Arrays are anything
+// tg::view takes (tg::view of a pointer and extents, std::vector, std::span, Eigen
+// objects with interop/eigen.hpp). A std::array or fixed-size span given alone stays a
+// point of the scalar interface (modes/), as it always was.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "../arguments.hpp"
+#include "run.hpp"
+
+namespace typegrad {
+
+namespace detail::program {
+
+/// An argument that makes a call an array-program call: an array that is not a point.
+template <class A>
+inline constexpr bool is_array_argument =
+    !scalar<A> && !point<A> && !expression<A> && requires(A const& a) { typegrad::view(a); };
+
+template <class... Args>
+concept array_call = (is_array_argument<std::remove_cvref_t<Args>> || ...);
+
+template <class A>
+inline constexpr bool is_workspace = std::is_same_v<std::remove_cvref_t<A>, workspace>;
+
+template <class Root, class Inputs>
+struct program_for;
+template <class Root, class... In>
+struct program_for<Root, std::tuple<In...>> {
+    using type = program<Root, In...>;
+};
+
+template <class P, class Root>
+void prepare(Root const& root, state<P>& st, typename P::inputs_type const& in) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((std::get<I>(st.leaves) = std::get<I>(in)), ...);
+    }(std::make_index_sequence<P::N>{});
+    shapes_of<P>(root, st, std::make_index_sequence<P::G::size>{});
+}
+
+/// The value of a rank-0 node after the value pass.
+template <class P, std::size_t K, class Root>
+typename P::T scalar_value(Root const& root, state<P> const& st) {
+    using T = typename P::T;
+    constexpr kind k = P::t.kinds[K];
+    if constexpr (P::t.stage[K])
+        return static_cast<T>(std::get<P::t.slot[K]>(st.leaves).data[0]);
+    else if constexpr (k == kind::input)
+        return static_cast<T>(std::get<P::t.slot[K]>(st.leaves).data[0]);
+    else {
+        using N = typename P::template node_at<K>;
+        if constexpr (static_constant<N>)
+            return N::template as<T>();
+        else
+            return static_cast<T>(at_path(root, typename P::template path_at<K>{}).value);
+    }
+}
+
+template <class P, class Root>
+typename P::T run_value(cpu_options o, workspace& ws, Root const& root, typename P::inputs_type const& in) {
+    static_assert(P::t.rank[P::G::root] == 0,
+                  "typegrad: tg::value gives the value of a program whose result is a number (rank 0); this one's "
+                  "result is an array: write it with tg::map(f, out, inputs...), or reduce it (tg::sum, tg::mean)");
+    workspace_scope scope(ws);
+    state<P> st;
+    prepare(root, st, in);
+    values_of<P>(o, ws, root, st, std::make_index_sequence<P::M>{});
+    return scalar_value<P, P::G::root>(root, st);
+}
+
+// ---------------------------------------------------------------------------------
+// Gradient sinks: one per input, an array of the input's shape, a number, or tg::skip.
+
+template <class T, class S, class In>
+void check_gradient_sink(S const& s, In const& in, std::size_t i) {
+    if constexpr (is_skip<S>) {
+    } else if constexpr (std::is_pointer_v<S>) {
+        static_assert(std::is_same_v<std::remove_cv_t<std::remove_pointer_t<S>>, T>,
+                      "typegrad: a number that receives a gradient must have the computation's type (the common "
+                      "type of the inputs)");
+        if (In::rank != 0)
+            throw std::invalid_argument("typegrad: the gradient of input " + std::to_string(i) +
+                                        " is a number, but the input has shape " + to_string(array_shape(in)) +
+                                        "; pass an array of that shape");
+    } else {
+        static_assert(std::is_same_v<typename S::value_type, T>,
+                      "typegrad: a gradient array must have the computation's element type (the common type of the "
+                      "inputs)");
+        if (!(array_shape(s) == array_shape(in)))
+            throw std::invalid_argument("typegrad: the gradient of input " + std::to_string(i) + " has shape " +
+                                        to_string(array_shape(s)) + ", expected " + to_string(array_shape(in)) +
+                                        " (the gradient of an input has the input's shape)");
+    }
+}
+
+/// Where input I's adjoint accumulates: the sink itself when it is contiguous, else a
+/// zeroed buffer copied into it at the end.
+template <class P, std::size_t I, class S>
+void bind_sink(workspace& ws, state<P>& st, S const& s, typename P::T*& staged) {
+    using T = typename P::T;
+    constexpr std::size_t R = std::tuple_element_t<I, typename P::inputs_type>::rank;
+    auto& a = std::get<I>(st.adjoints);
+    staged = nullptr;
+    if constexpr (is_skip<S>) {
+    } else if constexpr (std::is_pointer_v<S>) {
+        *s = T(0);
+        a = array_ref<T, R>{s, {}, {}};
+    } else if (s.contiguous()) {
+        std::fill(s.data, s.data + s.size(), T(0));
+        a = array_ref<T, R>{s.data, s.extent, row_major_strides(s.extent)};
+    } else {
+        staged = detail::take<T>(ws, s.size());
+        std::fill(staged, staged + s.size(), T(0));
+        a = array_ref<T, R>{staged, s.extent, row_major_strides(s.extent)};
+    }
+}
+
+template <class T, class S>
+void copy_back(S const& s, T const* staged) {
+    if constexpr (is_array_sink<S> && !std::is_pointer_v<S>) {
+        if (!staged) return;
+        dims const shape = array_shape(s);
+        scatter(s.data, sink_walk(s, shape), shape, 0, s.size(), staged);
+    }
+}
+
+template <class P, class Root, class... S>
+typename P::T run_gradient(cpu_options o, workspace& ws, Root const& root, std::tuple<S...> const& sinks,
+                           typename P::inputs_type const& in) {
+    using T = typename P::T;
+    static_assert(P::t.rank[P::G::root] == 0,
+                  "typegrad: tg::gradient differentiates a program whose result is a number (rank 0); reduce this "
+                  "one's array result first (tg::sum, tg::mean)");
+    static_assert(sizeof...(S) == P::N,
+                  "typegrad: tg::gradient_to needs one entry (an array, a number or tg::skip) per input");
+    using Wanted = std::tuple<S...>;
+    constexpr std::size_t K = P::G::root;
+    constexpr bool fused_root = P::t.kinds[K] == kind::fused_sum;
+    workspace_scope scope(ws);
+    state<P> st;
+    prepare(root, st, in);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (check_gradient_sink<T>(std::get<I>(sinks), std::get<I>(in), I), ...);
+    }(std::index_sequence_for<S...>{});
+    // Everything is checked; now values (the root's sum, when fused, comes with its adjoints).
+    values_of<P>(o, ws, root, st, std::make_index_sequence<fused_root ? P::M - 1 : P::M>{});
+    T* staged[sizeof...(S) == 0 ? 1 : sizeof...(S)] = {};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (bind_sink<P, I>(ws, st, std::get<I>(sinks), staged[I]), ...);
+    }(std::index_sequence_for<S...>{});
+    adjoint_storage<P, Wanted>(ws, root, st, std::make_index_sequence<P::M>{});
+    if constexpr (P::t.stage[K] && active<P, Wanted>[K]) {
+        std::get<P::t.slot[K]>(st.adjoints).data[0] = T(1);
+        adjoints_of<P, Wanted>(o, ws, root, st, fused_root, std::make_index_sequence<P::M>{});
+    } else if constexpr (P::t.kinds[K] == kind::input && active<P, Wanted>[K]) {
+        std::get<P::t.slot[K]>(st.adjoints).data[0] += T(1);
+    }
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (copy_back<T>(std::get<I>(sinks), staged[I]), ...);
+    }(std::index_sequence_for<S...>{});
+    if constexpr (fused_root && active<P, Wanted>[K])
+        return st.result;
+    else {
+        if constexpr (fused_root) value_stage<P, P::M - 1>(o, ws, root, st);
+        return scalar_value<P, K>(root, st);
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Array results: tg::map writes each output of the program into an array.
+
+template <class P, std::size_t J, class Root, class Out>
+void write_output(Root const& root, state<P> const& st, Out const& out) {
+    constexpr std::size_t K = P::G::outputs[J];
+    if constexpr (is_skip<Out>) {
+    } else {
+        auto const& v = [&]() -> decltype(auto) {
+            if constexpr (P::t.slot[K] != none)
+                return std::get<P::t.slot[K]>(st.leaves);
+            else
+                return array_ref<typename P::T const, 0>{nullptr, {}, {}};
+        }();
+        if constexpr (P::t.slot[K] == none) {
+            // A constant output: every element is that number.
+            auto const c = scalar_value<P, K>(root, st);
+            detail::for_each_offset(out, [&](std::ptrdiff_t off, std::ptrdiff_t) { out.data[off] = c; });
+        } else if (static_cast<void const*>(v.data) != static_cast<void const*>(out.data)) {
+            walk_pair(out, v, [&](std::ptrdiff_t oo, std::ptrdiff_t ov) {
+                out.data[oo] = static_cast<typename Out::value_type>(v.data[ov]);
+            });
+        }
+    }
+}
+
+template <class P, class Root, class... Out>
+void run_map(cpu_options o, workspace& ws, Root const& root, std::tuple<Out...> const& outs,
+             typename P::inputs_type const& in) {
+    static_assert(sizeof...(Out) == P::G::outputs.size(),
+                  "typegrad: tg::map needs one output (an array or tg::skip) per output of the function");
+    workspace_scope scope(ws);
+    state<P> st;
+    prepare(root, st, in);
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+        (([&] {
+             using O = std::tuple_element_t<J, std::tuple<Out...>>;
+             if constexpr (!is_skip<O>) {
+                 static_assert(O::rank == P::t.rank[P::G::outputs[J]],
+                               "typegrad: an output array must have the rank of the function's result");
+                 static_assert(std::is_same_v<typename O::value_type, typename P::T>,
+                               "typegrad: an output array must have the computation's element type (the common "
+                               "type of the inputs)");
+                 auto const& out = std::get<J>(outs);
+                 dims const expected = st.shape[P::G::outputs[J]];
+                 if (!(array_shape(out) == expected))
+                     shape_error("output " + std::to_string(J), array_shape(out), expected,
+                                 "the shape of the function's result");
+             }
+         }()),
+         ...);
+    }(std::index_sequence_for<Out...>{});
+    values_of<P>(o, ws, root, st, std::make_index_sequence<P::M>{});
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+        (write_output<P, J>(root, st, std::get<J>(outs)), ...);
+    }(std::index_sequence_for<Out...>{});
+}
+
+template <class Root, class... Args>
+auto bind_inputs(Args const&... args) {
+    return std::tuple{to_input(args)...};
+}
+
+}  // namespace detail::program
+
+/// The value of an array program whose result is a number.
+template <class F, class... Args>
+    requires detail::program::array_call<Args...>
+auto value(F const& f, Args const&... args) {
+    workspace ws;
+    return value(ws, f, args...);
+}
+template <class F, class... Args>
+auto value(workspace& ws, F const& f, Args const&... args) {
+    auto const in = std::tuple{detail::to_input(args)...};
+    auto const e = detail::to_expression<sizeof...(Args)>(f);
+    using P = typename detail::program::program_for<std::remove_cvref_t<decltype(e)>, std::remove_cvref_t<decltype(in)>>::type;
+    return detail::program::run_value<P>(ws.options, ws, e, in);
+}
+
+/// The value of an array program and its gradient, written into the sinks
+/// (tg::gradient_to(g0, g1, ...): one entry per input; an array of the input's shape,
+/// a number for a number input, or tg::skip).
+template <class F, class... S, class... Args>
+auto gradient(workspace& ws, F const& f, gradient_sinks<S...> const& sinks, Args const&... args) {
+    auto const in = std::tuple{detail::to_input(args)...};
+    auto const e = detail::to_expression<sizeof...(Args)>(f);
+    using P = typename detail::program::program_for<std::remove_cvref_t<decltype(e)>, std::remove_cvref_t<decltype(in)>>::type;
+    return detail::program::run_gradient<P>(ws.options, ws, e, sinks.sinks, in);
+}
+template <class Mode = reverse, class F, class... S, class... Args>
+auto gradient(F const& f, gradient_sinks<S...> const& sinks, Args const&... args) {
+    static_assert(std::is_same_v<Mode, reverse>,
+                  "typegrad: the gradient of an array program is computed in reverse mode; tg::jvp gives "
+                  "directional derivatives in forward mode");
+    workspace ws;
+    return gradient(ws, f, sinks, args...);
+}
+
+}  // namespace typegrad
