@@ -160,8 +160,8 @@ struct entry_index_impl<type_list<Es...>> : pos_tag<Es::pos, Es>... {
 template <class Entries>
 using entry_index = entry_index_impl<Entries>;
 
-/// The most operands an operation may have (select has three).
-inline constexpr std::size_t max_arity = 4;
+/// The most operands an operation may have (select has three, tg::concat up to eight).
+inline constexpr std::size_t max_arity = 8;
 
 /// What the passes need to know about one entry, as plain constexpr data.
 struct entry_shape {
@@ -179,7 +179,7 @@ struct shape_of {
             s.is_var = true;
             s.slot = N::slot;
         } else if constexpr (is_node<N>::value) {
-            static_assert(N::arity <= max_arity, "typegrad operations take at most four operands");
+            static_assert(N::arity <= max_arity, "typegrad operations take at most eight operands");
             s.arity = N::arity;
             [&]<class... Cs, std::size_t... I>(type_list<Cs...>, std::index_sequence<I...>) {
                 ((s.child[I] = index_of<Map, node_key<Cs, typename path_append<Path, I>::type>>), ...);

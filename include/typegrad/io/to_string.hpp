@@ -24,6 +24,14 @@ std::string print_node(E const& e, std::index_sequence<I...>) {
     if constexpr (is_let<Op>::value)
         return Op::name;
     else {
+        if constexpr (requires { e.operation().parameters(); }) {
+            // An operation with parameters (a slice's bounds): name(operands, parameters).
+            std::string s = cat(Op::name, "(");
+            ((s.append(I == 0 ? "" : ", "), s.append(print(e.template child<I>()))), ...);
+            std::string const p = e.operation().parameters();
+            if (!p.empty()) s.append(", ").append(p);
+            return s + ")";
+        }
         std::string const args[] = {print(e.template child<I>())...};
         std::string const s = apply_text<Op>(args, sizeof...(I));
         return sizeof...(I) == 2 && is_symbol(Op::name) ? cat("(", s, ")") : s;

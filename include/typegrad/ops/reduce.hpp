@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <string>
 #include <type_traits>
 
 #include "array_operation.hpp"
@@ -41,60 +42,40 @@ struct reduce;
 
 namespace detail {
 
-/// For each element o of the reduced result (row-major), the sub-array that reduces
-/// into it: along Axis (rank 1), or all of a (rank R) when Axis is all_axes.
-template <std::size_t Axis, class T, std::size_t R, class F>
-void for_each_reduced(array_ref<T, R> const& a, F const& f) {
+/// For each position o (row-major) of the axes other than Axis, calls
+/// f(o, lane(a)...) with the 1-D lanes of the arrays along Axis (or the whole arrays,
+/// rank R, when Axis is all_axes). The arrays have one shape and their own strides.
+template <std::size_t Axis, class F, class A0, class... A>
+void for_each_lane(F const& f, A0 const& a0, A const&... a) {
+    constexpr std::size_t R = A0::rank;
     if constexpr (Axis == ops::all_axes) {
-        f(std::ptrdiff_t{0}, a);
+        f(std::ptrdiff_t{0}, a0, a...);
     } else {
-        array_ref<T, 1> sub{a.data, {a.extent[Axis]}, {a.stride[Axis]}};
         std::ptrdiff_t outer_count = 1;
         for (std::size_t d = 0; d < R; ++d)
-            if (d != Axis) outer_count *= a.extent[d];
+            if (d != Axis) outer_count *= a0.extent[d];
         if (outer_count == 0) return;
         std::ptrdiff_t idx[R] = {};
-        std::ptrdiff_t off = 0;
+        std::ptrdiff_t off[1 + sizeof...(A)] = {};
+        auto lane = [](auto const& x, std::ptrdiff_t o) {
+            using X = std::remove_cvref_t<decltype(x)>;
+            return array_ref<typename X::element_type, 1>{x.data + o, {x.extent[Axis]}, {x.stride[Axis]}};
+        };
         for (std::ptrdiff_t o = 0; o < outer_count; ++o) {
-            sub.data = a.data + off;
-            f(o, sub);
+            [&]<std::size_t... J>(std::index_sequence<J...>) {
+                f(o, lane(a0, off[0]), lane(a, off[J + 1])...);
+            }(std::index_sequence_for<A...>{});
             for (std::size_t d = R; d-- > 0;) {
                 if (d == Axis) continue;
-                off += a.stride[d];
-                if (++idx[d] < a.extent[d]) break;
-                off -= idx[d] * a.stride[d];
-                idx[d] = 0;
-            }
-        }
-    }
-}
-
-/// The same sub-arrays of a contiguous row-major array of shape `like` (for adjoints).
-template <std::size_t Axis, class T, std::size_t R, class U, class F>
-void for_each_reduced2(array_ref<T, R> const& a, array_ref<U, R> const& b, F const& f) {
-    // b has a's shape; walk both together.
-    if constexpr (Axis == ops::all_axes) {
-        f(std::ptrdiff_t{0}, a, b);
-    } else {
-        array_ref<T, 1> sa{a.data, {a.extent[Axis]}, {a.stride[Axis]}};
-        array_ref<U, 1> sb{b.data, {b.extent[Axis]}, {b.stride[Axis]}};
-        std::ptrdiff_t outer_count = 1;
-        for (std::size_t d = 0; d < R; ++d)
-            if (d != Axis) outer_count *= a.extent[d];
-        if (outer_count == 0) return;
-        std::ptrdiff_t idx[R] = {};
-        std::ptrdiff_t oa = 0, ob = 0;
-        for (std::ptrdiff_t o = 0; o < outer_count; ++o) {
-            sa.data = a.data + oa;
-            sb.data = b.data + ob;
-            f(o, sa, sb);
-            for (std::size_t d = R; d-- > 0;) {
-                if (d == Axis) continue;
-                oa += a.stride[d];
-                ob += b.stride[d];
-                if (++idx[d] < a.extent[d]) break;
-                oa -= idx[d] * a.stride[d];
-                ob -= idx[d] * b.stride[d];
+                [&]<std::size_t... J>(std::index_sequence<J...>) {
+                    off[0] += a0.stride[d];
+                    ((off[J + 1] += a.stride[d]), ...);
+                }(std::index_sequence_for<A...>{});
+                if (++idx[d] < a0.extent[d]) break;
+                [&]<std::size_t... J>(std::index_sequence<J...>) {
+                    off[0] -= idx[d] * a0.stride[d];
+                    ((off[J + 1] -= idx[d] * a.stride[d]), ...);
+                }(std::index_sequence_for<A...>{});
                 idx[d] = 0;
             }
         }
@@ -166,6 +147,12 @@ struct reduce {
                                         : Kind == reduction_kind::min  ? "min"
                                                                        : "logsumexp";
 
+    std::string parameters() const {
+        std::string s = Axis == all_axes ? "" : "axis=" + std::to_string(Axis);
+        if (Keep) s += s.empty() ? "keepdims" : ", keepdims";
+        return s;
+    }
+
     template <std::size_t R>
     static consteval std::size_t rank() {
         if constexpr (Axis == all_axes)
@@ -202,7 +189,7 @@ struct reduce {
 
     template <class T, std::size_t RY, class A>
     void value(array_ref<T, RY> const& y, A const& a) const {
-        detail::for_each_reduced<Axis>(a, [&](std::ptrdiff_t o, auto const& s) {
+        detail::for_each_lane<Axis>([&](std::ptrdiff_t o, auto const& s) {
             if constexpr (Kind == reduction_kind::sum)
                 y.data[o] = detail::reduce_sum<T>(s);
             else if constexpr (Kind == reduction_kind::mean)
@@ -213,13 +200,13 @@ struct reduce {
                 y.data[o] = detail::reduce_max<T>(s, true);
             else
                 y.data[o] = detail::reduce_logsumexp<T>(s);
-        });
+        }, a);
     }
 
     template <class T, std::size_t RY, class A, class G>
     void vjp(array_ref<T const, RY> const& ybar, array_ref<T const, RY> const& y, A const& a, G const& g) const {
         if constexpr (wanted<G>) {
-            detail::for_each_reduced2<Axis>(a, g, [&](std::ptrdiff_t o, auto const& s, auto const& gs) {
+            detail::for_each_lane<Axis>([&](std::ptrdiff_t o, auto const& s, auto const& gs) {
                 T const w = ybar.data[o];
                 if constexpr (Kind == reduction_kind::sum || Kind == reduction_kind::mean) {
                     T const v = Kind == reduction_kind::mean ? w / static_cast<T>(s.size()) : w;
@@ -242,7 +229,7 @@ struct reduce {
                         gs.data[og] += w * exp(static_cast<T>(s.data[oa]) - lse);
                     });
                 }
-            });
+            }, a, g);
         }
     }
 
@@ -250,7 +237,7 @@ struct reduce {
     void jvp(array_ref<T, RY> const& ydot, array_ref<T const, RY> const& y, A const& a, TA const& ta) const {
         for (std::ptrdiff_t o = 0; o < ydot.size(); ++o) ydot.data[o] = T(0);
         if constexpr (wanted<TA>) {
-            detail::for_each_reduced2<Axis>(a, ta, [&](std::ptrdiff_t o, auto const& s, auto const& ts) {
+            detail::for_each_lane<Axis>([&](std::ptrdiff_t o, auto const& s, auto const& ts) {
                 if constexpr (Kind == reduction_kind::sum || Kind == reduction_kind::mean) {
                     T acc = detail::reduce_sum<T>(ts);
                     ydot.data[o] = Kind == reduction_kind::mean ? acc / static_cast<T>(s.size()) : acc;
@@ -272,7 +259,7 @@ struct reduce {
                     });
                     ydot.data[o] = acc;
                 }
-            });
+            }, a, ta);
         }
     }
 };
