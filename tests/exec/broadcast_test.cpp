@@ -239,15 +239,9 @@ TEST_CASE("bad input is rejected before any output is touched") {
     SUBCASE("dot over axes of different lengths") {
         std::vector<double> w(4, 1.0), r(2, 42.0);
         auto const m = message_of([&] { tg::map(tg::dot(x, y), r, tg::view(a.data(), 2, 3), w); });
-        CHECK(m.find("whose lengths differ") != std::string::npos);
+        CHECK(m.find("dot(x0, x1): the contracted (last) axes differ in length") != std::string::npos);
         CHECK(m.find("(2, 3)") != std::string::npos);
         CHECK(m.find("(4,)") != std::string::npos);
         for (double v : r) CHECK(v == 42.0);
-    }
-    SUBCASE("dot of a number") {
-        std::vector<double> r(1, 42.0);
-        auto const m = message_of([&] { tg::map(tg::dot(x, y), r, a, 2.0); });
-        CHECK(m.find("which is a number, not an array") != std::string::npos);
-        CHECK(r[0] == 42.0);
     }
 }

@@ -246,124 +246,109 @@ walk sink_walk(array_ref<T, R> const& a, dims const& it, std::size_t rank = R) {
     return make_walk(it, s, a.stride.data());
 }
 
-/// Reads element (l, k) of a dot operand within a block starting at e0.
-enum class operand_kind { flat, scalar, general };
-template <operand_kind K, class E>
-struct operand_reader {
-    E const* p;
-    std::ptrdiff_t e0;
-    std::ptrdiff_t const* off;
-    std::ptrdiff_t cs;
-    TYPEGRAD_INLINE E operator()(std::ptrdiff_t l, std::ptrdiff_t k) const {
-        if constexpr (K == operand_kind::flat)
-            return p[e0 + l + k * cs];
-        else if constexpr (K == operand_kind::scalar)
-            return p[k * cs];
-        else
-            return p[off[l] + k * cs];
-    }
-};
-
-inline operand_kind kind_of(walk const& w) {
-    return w.flat ? operand_kind::flat : w.scalar ? operand_kind::scalar : operand_kind::general;
-}
-
-template <class Fn>
-void with_reader_kind(operand_kind k, Fn const& fn) {
-    switch (k) {
-        case operand_kind::flat: fn(std::integral_constant<operand_kind, operand_kind::flat>{}); break;
-        case operand_kind::scalar: fn(std::integral_constant<operand_kind, operand_kind::scalar>{}); break;
-        default: fn(std::integral_constant<operand_kind, operand_kind::general>{}); break;
-    }
-}
-
-/// off[l]: the offset of element e0 + l of a walk.
-inline void offsets_of(dims const& it, walk const& w, std::ptrdiff_t e0, std::ptrdiff_t n, std::ptrdiff_t* off) {
-    offset_counter c(it, w, e0);
-    for (std::ptrdiff_t l = 0; l < n; ++l, c.advance(it, w)) off[l] = c.offset;
-}
-
-/// The offsets a dot operand's reader needs (none for flat and scalar walks).
-inline void fill_offsets(dims const& it, walk const& w, std::ptrdiff_t e0, std::ptrdiff_t n, std::ptrdiff_t* off) {
-    if (!w.flat && !w.scalar) offsets_of(it, w, e0, n, off);
-}
-
-/// u[l] = sum_k a(l, k) b(l, k), k ascending, for one block.
-template <class T, class EA, class EB>
-void dot_block(T* u, EA const* pa, walk const& wa, std::ptrdiff_t const* offa, EB const* pb, walk const& wb,
-               std::ptrdiff_t const* offb, std::ptrdiff_t e0, std::ptrdiff_t n, std::ptrdiff_t K) {
-    for (std::ptrdiff_t l = 0; l < n; ++l) u[l] = T(0);
-    with_reader_kind(kind_of(wa), [&](auto ka) {
-        with_reader_kind(kind_of(wb), [&](auto kb) {
-            operand_reader<decltype(ka)::value, EA> const ra{pa, e0, offa, wa.contracted_stride};
-            operand_reader<decltype(kb)::value, EB> const rb{pb, e0, offb, wb.contracted_stride};
-            for (std::ptrdiff_t k = 0; k < K; ++k)
-                for (std::ptrdiff_t l = 0; l < n; ++l) u[l] += static_cast<T>(ra(l, k)) * static_cast<T>(rb(l, k));
-        });
-    });
-}
-
 }  // namespace detail
 }  // namespace typegrad
 
 namespace typegrad::detail {
 
-template <class T, class... A, std::size_t... I>
-void stage_inputs(std::tuple<A...> const& in, bool const* read, walk const* walks, dims const& it, std::ptrdiff_t e0,
-                  std::ptrdiff_t n, T (*buffer)[block_size], T const** src, std::index_sequence<I...>) {
-    ((src[I] = read[I] ? stage_input(std::get<I>(in), walks[I], it, e0, n, buffer[I]) : nullptr), ...);
+// Sinks of tg::map (outputs and element-wise partials) and of gradients, shared by the
+// CPU and CUDA executors.
+
+template <class Out>
+auto to_map_sinks(Out&& out) {
+    using O = std::remove_cvref_t<Out>;
+    if constexpr (requires { typename O::is_partial_sinks; })
+        return O(out);
+    else
+        return partial_sinks<decltype(to_sink_row(std::forward<Out>(out)))>{to_sink_row(std::forward<Out>(out)), {}};
 }
 
-/// The values of dot D for a block, into u; the operands' offsets are left in offa and offb.
-template <class P, std::size_t D, class T, class... A>
-int dot_for_block(std::tuple<A...> const& in, array_layout<sizeof...(A), P::dot_count> const& L, std::ptrdiff_t e0,
-                  std::ptrdiff_t n, T* u, std::ptrdiff_t* offa, std::ptrdiff_t* offb) {
-    constexpr std::size_t a = P::dot_slot[2 * D], b = P::dot_slot[2 * D + 1];
-    fill_offsets(L.it, L.in[a], e0, n, offa);
-    fill_offsets(L.it, L.in[b], e0, n, offb);
-    dot_block(u, std::get<a>(in).data, L.in[a], offa, std::get<b>(in).data, L.in[b], offb, e0, n,
-              L.contracted_length[D]);
+template <class T, class S>
+void check_map_sink(S const& s, dims const& it, std::string const& what) {
+    static_assert(!std::is_pointer_v<S>, "typegrad: tg::map writes arrays; a number cannot receive its results");
+    check_sink<T>(s, it, what, "the shape the inputs broadcast to");
+}
+
+/// Per-output run-time handles: where a block's results go and how they are scattered.
+template <class T, std::size_t K>
+struct map_targets {
+    T* data[K == 0 ? 1 : K] = {};
+    walk w[K == 0 ? 1 : K];
+    bool strided[K == 0 ? 1 : K] = {};
+};
+
+template <class T, class S>
+int set_target(S const& s, dims const& it, T*& data, walk& w, bool& strided) {
+    if constexpr (is_array_sink<S>) {
+        data = s.data;
+        w = sink_walk(s, it);
+        strided = !w.flat;
+    }
     return 0;
 }
 
-template <class P, class T, class... A, std::size_t... D>
-void dots_for_block(std::tuple<A...> const& in, array_layout<sizeof...(A), P::dot_count> const& L, std::ptrdiff_t e0,
-                    std::ptrdiff_t n, T (*u)[block_size], std::ptrdiff_t (*offsets)[block_size],
-                    std::index_sequence<D...>) {
+template <class T, std::size_t K, class Tuple, std::size_t... J>
+map_targets<T, K> targets_of(Tuple const& sinks, dims const& it, std::size_t base, map_targets<T, K> t,
+                             std::index_sequence<J...>) {
     [[maybe_unused]] int const order[] = {
-        0, dot_for_block<P, D>(in, L, e0, n, u[D], offsets[2 * D], offsets[2 * D + 1])...};
+        0, set_target<T>(std::get<J>(sinks), it, t.data[base + J], t.w[base + J], t.strided[base + J])...};
+    return t;
 }
 
-/// The point of element l: the slots it reads (Read, known at compile time; others 0).
-/// Written as a fold, not a loop, so that the element loop around it has no inner loop.
-/// Fixed[I]: slot I is a number, read at index 0 for every element.
-template <class T, auto Read, auto Fixed, std::size_t... I>
-TYPEGRAD_INLINE std::array<T, sizeof...(I)> point_at(T const* const* src, std::ptrdiff_t l, std::index_sequence<I...>) {
-    return {(Read[I] ? src[I][Fixed[I] ? 0 : l] : T(0))...};
+template <class T, class V, class... R>
+void check_map_sinks(partial_sinks<V, R...> const& s, dims const& it) {
+    std::apply([&](auto const&... v) {
+        std::size_t j = 0;
+        (check_map_sink<T>(v, it, argument_name("output", j++)), ...);
+    }, s.values);
+    std::size_t j = 0;
+    std::apply([&](auto const&... row) {
+        ((std::apply([&](auto const&... d) {
+              std::size_t i = 0;
+              (check_map_sink<T>(d, it, "the partial of output " + std::to_string(j) + " with respect to input " +
+                                            std::to_string(i++)),
+               ...);
+          }, row),
+          ++j),
+         ...);
+    }, s.rows);
 }
 
-/// Which slots the element loop reads: the inputs the expression uses, then every dot value.
-template <class Problem, std::size_t N>
-constexpr std::array<bool, Problem::slots == 0 ? 1 : Problem::slots> read_slots() {
-    std::array<bool, Problem::slots == 0 ? 1 : Problem::slots> r{};
-    for (std::size_t i = 0; i < N; ++i) r[i] = Problem::used[i];
-    for (std::size_t d = N; d < Problem::slots; ++d) r[d] = true;
-    return r;
+/// How one input's gradient is formed.
+enum class gradient_kind {
+    none,    // not wanted (tg::skip), or the input is not used
+    direct,  // one adjoint per element of the input: written in place
+    lanes,   // a single number: summed in lanes per chunk
+    buffer,  // a broadcast array: summed into a buffer per chunk
+};
+
+template <class S>
+std::ptrdiff_t sink_size(S const& s) {
+    if constexpr (is_skip<S>)
+        return 0;
+    else if constexpr (std::is_pointer_v<S>)
+        return 1;
+    else
+        return s.size();
 }
 
-/// Which slots are numbers (inputs of rank 0): S slots, the first ones the inputs.
-template <std::size_t S, class... A>
-constexpr std::array<bool, S == 0 ? 1 : S> fixed_slots() {
-    std::array<bool, S == 0 ? 1 : S> f{};
-    std::size_t i = 0;
-    ((f[i++] = A::rank == 0), ...);
-    return f;
+template <class T, class S>
+T* sink_data(S const& s) {
+    if constexpr (is_skip<S>)
+        return nullptr;
+    else if constexpr (std::is_pointer_v<S>)
+        return s;
+    else {
+        static_assert(std::is_same_v<typename S::value_type, T>);
+        return s.data;
+    }
 }
 
-/// Stores values[I] to dst[I][l] where Wanted[I].
-template <auto Wanted, class T, class V, std::size_t... I>
-TYPEGRAD_INLINE void store_at(T* const* dst, std::ptrdiff_t l, V const& values, std::index_sequence<I...>) {
-    [[maybe_unused]] int const order[] = {0, (Wanted[I] ? (dst[I][l] = values[I], 0) : 0)...};
+template <class T, class S, class A>
+int check_gradient_sink(S const& s, A const& input, std::size_t i) {
+    check_sink<T>(s, array_shape(input), "the gradient of input " + std::to_string(i),
+                  "the gradient of an input has the input's shape");
+    return 0;
 }
 
 }  // namespace typegrad::detail

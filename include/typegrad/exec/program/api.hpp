@@ -35,6 +35,21 @@ inline constexpr bool is_array_argument =
 template <class... Args>
 concept array_call = (is_array_argument<std::remove_cvref_t<Args>> || ...);
 
+template <class F, std::size_t N>
+constexpr bool holds_array_operations() {
+    if constexpr (expression<F>)
+        return has_array_operations<F>;
+    else if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value)
+        return has_array_operations<std::remove_cvref_t<decltype(to_expression<N>(std::declval<F const&>()))>>;
+    else
+        return false;
+}
+
+/// A call that runs as an array program: an array argument, or a function that holds
+/// array operations (then numbers are arrays of rank 0).
+template <class F, class... Args>
+concept program_call = array_call<Args...> || holds_array_operations<F, sizeof...(Args)>();
+
 template <class A>
 inline constexpr bool is_workspace = std::is_same_v<std::remove_cvref_t<A>, workspace>;
 
@@ -120,6 +135,8 @@ void bind_sink(workspace& ws, state<P>& st, S const& s, typename P::T*& staged) 
     } else if constexpr (std::is_pointer_v<S>) {
         *s = T(0);
         a = array_ref<T, R>{s, {}, {}};
+    } else if constexpr (S::rank != R) {
+        // (The shape check has refused it already.)
     } else if (s.contiguous()) {
         std::fill(s.data, s.data + s.size(), T(0));
         a = array_ref<T, R>{s.data, s.extent, row_major_strides(s.extent)};
@@ -248,7 +265,7 @@ auto bind_inputs(Args const&... args) {
 
 /// The value of an array program whose result is a number.
 template <class F, class... Args>
-    requires detail::program::array_call<Args...>
+    requires detail::program::program_call<F, Args...>
 auto value(F const& f, Args const&... args) {
     workspace ws;
     return value(ws, f, args...);
@@ -278,6 +295,20 @@ auto gradient(F const& f, gradient_sinks<S...> const& sinks, Args const&... args
                   "directional derivatives in forward mode");
     workspace ws;
     return gradient(ws, f, sinks, args...);
+}
+
+/// Value and gradient of a function with array operations at a point of numbers (each
+/// input an array of rank 0): `auto [v, g] = tg::gradient(tg::sum(x * x), 3.0);`.
+template <class Mode = reverse, class F, class... Args>
+    requires(!detail::program::array_call<Args...> && (scalar<Args> && ...) && sizeof...(Args) > 0 &&
+             detail::program::holds_array_operations<F, sizeof...(Args)>())
+auto gradient(F const& f, Args const&... args) {
+    using T = detail::number_type<Args...>;
+    gradient_result<T, sizeof...(Args)> r{};
+    r.value = [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return gradient<Mode>(f, gradient_to(r.gradient[I]...), static_cast<T>(args)...);
+    }(std::index_sequence_for<Args...>{});
+    return r;
 }
 
 }  // namespace typegrad

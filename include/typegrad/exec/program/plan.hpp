@@ -66,6 +66,14 @@ constexpr kind kind_of() {
         return kind::elementwise;
 }
 
+/// Does the expression (or outputs pack) hold array operations (so it must run as an
+/// array program, not element by element)?
+template <class E>
+inline constexpr bool has_array_operations = []<class... Es>(type_list<Es...>) {
+    return ((kind_of<typename Es::node>() == kind::array || kind_of<typename Es::node>() == kind::view ||
+             kind_of<typename Es::node>() == kind::fused_sum) || ...);
+}(typename graph<E>::entries{});
+
 /// What the plan is computed from: the graph and the inputs' ranks and element types.
 template <class Root, class... In>
 struct program_base {

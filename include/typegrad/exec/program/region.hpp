@@ -114,7 +114,6 @@ region<Expr, Leaves> make_region(Expr const& e, Leaves const& l, dims const& it)
 template <class T, class R, std::size_t RY>
 void region_values(cpu_options o, R const& r, array_ref<T, RY> const& y) {
     using G = typename R::graph_type;
-    constexpr std::size_t S = R::slots;
     dims const& it = r.layout.it;
     if (r.layout.count == 0) return;
     walk const yw = sink_walk(y, it);
@@ -259,7 +258,6 @@ struct seed {
 /// result adjoint `sd`; returns the sum of the values (computed in the same loop).
 template <class Targets, class T, class R>
 T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_target<T> (&t)[R::width]) {
-    using G = typename R::graph_type;
     using how = typename adjoint_target<T>::how;
     constexpr std::size_t S = R::slots;
     constexpr auto const& Targets_ = Targets::value;

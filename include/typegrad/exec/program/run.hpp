@@ -266,7 +266,8 @@ void value_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st) {
 }
 
 template <class P, class Root, std::size_t... m>
-void values_of(cpu_options o, workspace& ws, Root const& root, state<P>& st, std::index_sequence<m...>) {
+void values_of([[maybe_unused]] cpu_options o, [[maybe_unused]] workspace& ws, [[maybe_unused]] Root const& root,
+               [[maybe_unused]] state<P>& st, std::index_sequence<m...>) {
     (value_stage<P, m>(o, ws, root, st), ...);
 }
 
@@ -369,8 +370,8 @@ void adjoint_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st,
 }
 
 template <class P, class Sinks, class Root, std::size_t... J>
-void adjoints_of(cpu_options o, workspace& ws, Root const& root, state<P>& st, bool fused_root,
-                 std::index_sequence<J...>) {
+void adjoints_of([[maybe_unused]] cpu_options o, [[maybe_unused]] workspace& ws, [[maybe_unused]] Root const& root,
+                 [[maybe_unused]] state<P>& st, [[maybe_unused]] bool fused_root, std::index_sequence<J...>) {
     constexpr std::size_t M = sizeof...(J);
     (adjoint_stage<P, Sinks, M - 1 - J>(o, ws, root, st, fused_root && J == 0), ...);
 }
@@ -395,7 +396,8 @@ void adjoint_storage_of(workspace& ws, Root const& root, state<P>& st) {
 }
 
 template <class P, class Sinks, class Root, std::size_t... m>
-void adjoint_storage(workspace& ws, Root const& root, state<P>& st, std::index_sequence<m...>) {
+void adjoint_storage([[maybe_unused]] workspace& ws, [[maybe_unused]] Root const& root,
+                     [[maybe_unused]] state<P>& st, std::index_sequence<m...>) {
     (adjoint_storage_of<P, Sinks, m>(ws, root, st), ...);
 }
 
