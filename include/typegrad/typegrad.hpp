@@ -47,3 +47,8 @@
 #include "ops/softmax.hpp"
 #include "ops/special.hpp"
 #include "ops/trig.hpp"
+
+// The typegrad::blas CMake target defines this: matrix products run on CBLAS.
+#if defined(TYPEGRAD_USE_CBLAS)
+#include "blas.hpp"
+#endif

@@ -12,6 +12,7 @@
 #include "constant.hpp"
 #include "tuple.hpp"
 #include "expression.hpp"
+#include "operation.hpp"
 
 namespace typegrad {
 
@@ -78,7 +79,10 @@ TYPEGRAD_HOST_DEVICE constexpr auto apply(Xs const&... xs) {
         return make_node<Op>(as_expression(xs)...);
     else {
         using T = number_type<Xs...>;
-        return Op::value(as<T>(xs)...);
+        if constexpr (requires { number_rule<T>::template apply<Op>(as<T>(xs)...); })
+            return number_rule<T>::template apply<Op>(as<T>(xs)...);  // e.g. dual numbers
+        else
+            return Op::value(as<T>(xs)...);
     }
 }
 

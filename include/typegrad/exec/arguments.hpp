@@ -118,14 +118,14 @@ inline std::string argument_name(char const* kind, std::size_t i) {
 }
 
 [[noreturn]] inline void shape_error(std::string const& what, dims const& got, dims const& expected,
-                                     std::string const& why) {
+                                     char const* why) {
     throw std::invalid_argument("typegrad: " + what + " has shape " + to_string(got) + ", expected " +
                                 to_string(expected) + " (" + why + ")");
 }
 
 /// Checks a sink (if it is an array) against the shape it must have; contiguity too.
 template <class T, class S>
-void check_sink(S const& s, dims const& expected, std::string const& what, std::string const& why) {
+void check_sink(S const& s, dims const& expected, std::string const& what, char const* why) {
     if constexpr (is_skip<S>) {
     } else if constexpr (std::is_pointer_v<S>) {
         static_assert(std::is_same_v<std::remove_cv_t<std::remove_pointer_t<S>>, T>,

@@ -38,7 +38,7 @@ struct array_ref {
     /// Number of elements.
     constexpr std::ptrdiff_t size() const {
         std::ptrdiff_t n = 1;
-        for (std::size_t d = 0; d < R; ++d) n *= extent[d];
+        for (std::size_t d = 0; d != R; ++d) n *= extent[d];
         return n;
     }
     /// True when the elements lie row-major without gaps (strides of extent-1 dimensions do not matter).
@@ -108,7 +108,7 @@ constexpr array_ref<T, sizeof...(E)> view(T* data, E... extents) {
 template <class T, std::size_t R>
 constexpr array_ref<T, R> strided_view(T* data, std::array<std::ptrdiff_t, R> const& extent,
                                        std::array<std::ptrdiff_t, R> const& stride) {
-    for (std::size_t d = 0; d < R; ++d) {
+    for (std::size_t d = 0; d != R; ++d) {
         if (extent[d] < 0) throw std::invalid_argument("typegrad: an array extent is negative");
         if (stride[d] < 0) throw std::invalid_argument("typegrad: negative strides are not supported");
     }

@@ -254,6 +254,11 @@ namespace typegrad::detail {
 // Sinks of tg::map (outputs and element-wise partials) and of gradients, shared by the
 // CPU and CUDA executors.
 
+template <class Row, std::size_t N>
+constexpr bool row_has_size() {
+    return std::tuple_size_v<Row> == N;
+}
+
 template <class Out>
 auto to_map_sinks(Out&& out) {
     using O = std::remove_cvref_t<Out>;

@@ -16,14 +16,7 @@
 #include "../core/expression.hpp"
 #include "../core/tuple.hpp"
 #include "plan.hpp"
-#include "../ops/activation.hpp"
 #include "../ops/arithmetic.hpp"
-#include "../ops/exp_log.hpp"
-#include "../ops/hyperbolic.hpp"
-#include "../ops/piecewise.hpp"
-#include "../ops/pow.hpp"
-#include "../ops/special.hpp"
-#include "../ops/trig.hpp"
 
 namespace typegrad {
 
@@ -126,56 +119,14 @@ template <class T, std::size_t N, class U>
     requires std::is_arithmetic_v<U>
 TYPEGRAD_HOST_DEVICE constexpr dual<T, N> operator/(U a, dual<T, N> const& b) { return dual<T, N>(a) / b; }
 
-// Functions of duals: each is the operation's rule, nothing more.
+// Every operation (exp, sin, a user's lgamma, ...) on duals is the operation's own rule,
+// through the one customisation point all operations consult (core/operation.hpp).
 template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> exp(dual<T, N> const& a) { return detail::dual_apply<ops::exp_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> log(dual<T, N> const& a) { return detail::dual_apply<ops::log_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> log1p(dual<T, N> const& a) {
-    return detail::dual_apply<ops::log1p_op, T, N>(a);
-}
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> expm1(dual<T, N> const& a) {
-    return detail::dual_apply<ops::expm1_op, T, N>(a);
-}
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> sqrt(dual<T, N> const& a) { return detail::dual_apply<ops::sqrt_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> cbrt(dual<T, N> const& a) { return detail::dual_apply<ops::cbrt_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> sin(dual<T, N> const& a) { return detail::dual_apply<ops::sin_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> cos(dual<T, N> const& a) { return detail::dual_apply<ops::cos_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> tan(dual<T, N> const& a) { return detail::dual_apply<ops::tan_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> asin(dual<T, N> const& a) { return detail::dual_apply<ops::asin_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> acos(dual<T, N> const& a) { return detail::dual_apply<ops::acos_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> atan(dual<T, N> const& a) { return detail::dual_apply<ops::atan_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> sinh(dual<T, N> const& a) { return detail::dual_apply<ops::sinh_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> cosh(dual<T, N> const& a) { return detail::dual_apply<ops::cosh_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> tanh(dual<T, N> const& a) { return detail::dual_apply<ops::tanh_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> abs(dual<T, N> const& a) { return detail::dual_apply<ops::abs_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> erf(dual<T, N> const& a) { return detail::dual_apply<ops::erf_op, T, N>(a); }
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> atan2(dual<T, N> const& a, dual<T, N> const& b) {
-    return detail::dual_apply<ops::atan2_op, T, N>(a, b);
-}
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> hypot(dual<T, N> const& a, dual<T, N> const& b) {
-    return detail::dual_apply<ops::hypot_op, T, N>(a, b);
-}
-template <class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr dual<T, N> pow(dual<T, N> const& a, dual<T, N> const& b) {
-    return detail::dual_apply<ops::pow_op, T, N>(a, b);
-}
+struct number_rule<dual<T, N>> {
+    template <class Op, class... D>
+    TYPEGRAD_HOST_DEVICE static constexpr dual<T, N> apply(D const&... d) {
+        return detail::dual_apply<Op, T, N>(d...);
+    }
+};
 
 }  // namespace typegrad

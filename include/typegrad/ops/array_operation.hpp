@@ -161,7 +161,14 @@ void walk_pair(array_ref<T, R> const& a, array_ref<U, R> const& b, F const& f) {
 /// an object: `tg::apply(my_slice{1, 3}, x)`.
 template <class Op, class... X>
 TYPEGRAD_HOST_DEVICE constexpr auto apply(X const&... x) {
-    return detail::apply<Op>(x...);
+    static_assert(array_operation<Op> || elementwise_operation<Op, sizeof...(X)>,
+                  "typegrad: tg::apply<Op> needs an operation: a struct with a name, and value and partials taking "
+                  "as many operands as were given (core/operation.hpp), or an array operation "
+                  "(ops/array_operation.hpp)");
+    if constexpr (array_operation<Op>)
+        return make_node<Op>(detail::as_expression(x)...);
+    else
+        return detail::apply<Op>(x...);
 }
 template <class Op, class... X>
     requires(std::is_class_v<Op> && (operand<X> && ...))

@@ -60,7 +60,9 @@ void gemm(matrix_view<T const> const& a, matrix_view<T const> const& b, matrix_v
         blas_gemm<T> const f = gemm_backend<T>();
         bool ta = false, tb = false;
         std::ptrdiff_t lda = 0, ldb = 0;
-        if (f && k > 0 && c.cs == 1 && c.rs >= n && blas_layout(a, ta, lda) && blas_layout(b, tb, ldb)) {
+        bool const small = m <= 0x7fffffff && n <= 0x7fffffff && k <= 0x7fffffff && c.rs <= 0x7fffffff;
+        if (f && small && k > 0 && c.cs == 1 && c.rs >= n && blas_layout(a, ta, lda) && blas_layout(b, tb, ldb) &&
+            lda <= 0x7fffffff && ldb <= 0x7fffffff) {
             f(ta, tb, m, n, k, T(1), a.data, lda, b.data, ldb, beta, c.data, c.rs);
             return;
         }

@@ -31,7 +31,7 @@ struct transpose_op {
     static constexpr std::array<std::size_t, R == 0 ? 1 : R> permutation() {
         std::array<std::size_t, R == 0 ? 1 : R> p{};
         if constexpr (sizeof...(Perm) == 0) {
-            for (std::size_t d = 0; d < R; ++d) p[d] = R - 1 - d;
+            for (std::size_t d = 0; d != R; ++d) p[d] = R - 1 - d;
         } else {
             std::size_t d = 0;
             ((p[d++] = Perm), ...);
@@ -46,7 +46,7 @@ struct transpose_op {
         constexpr auto p = permutation<R>();
         constexpr bool valid = [&] {
             std::array<bool, R == 0 ? 1 : R> seen{};
-            for (std::size_t d = 0; d < R; ++d) {
+            for (std::size_t d = 0; d != R; ++d) {
                 if (p[d] >= R || seen[p[d]]) return false;
                 seen[p[d]] = true;
             }
@@ -66,7 +66,7 @@ struct transpose_op {
     array_ref<E, R> view(array_ref<E, R> const& a, dims const&) const {
         constexpr auto p = permutation<R>();
         array_ref<E, R> v{a.data, {}, {}};
-        for (std::size_t d = 0; d < R; ++d) {
+        for (std::size_t d = 0; d != R; ++d) {
             v.extent[d] = a.extent[p[d]];
             v.stride[d] = a.stride[p[d]];
         }
@@ -77,7 +77,7 @@ private:
     static void apply_rank(std::size_t rank, dims& r, dims const& a) {
         auto set = [&]<std::size_t R>(std::integral_constant<std::size_t, R>) {
             constexpr auto p = permutation<R>();
-            for (std::size_t d = 0; d < R; ++d) r.extent[d] = a.extent[p[d]];
+            for (std::size_t d = 0; d != R; ++d) r.extent[d] = a.extent[p[d]];
         };
         switch (rank) {
             case 1: set(std::integral_constant<std::size_t, 1>{}); break;
@@ -106,7 +106,7 @@ struct reshape_op {
         r.rank = R;
         std::ptrdiff_t known = 1;
         std::size_t inferred = R;
-        for (std::size_t d = 0; d < R; ++d) {
+        for (std::size_t d = 0; d != R; ++d) {
             if (extent[d] == -1) {
                 if (inferred != R) return shape_mismatch("at most one extent of a reshape may be -1");
                 inferred = d;
@@ -144,7 +144,7 @@ struct reshape_op {
 
     std::string parameters() const {
         std::string s;
-        for (std::size_t d = 0; d < R; ++d) s += (d ? ", " : "") + std::to_string(extent[d]);
+        for (std::size_t d = 0; d != R; ++d) s += (d ? ", " : "") + std::to_string(extent[d]);
         return s;
     }
 };

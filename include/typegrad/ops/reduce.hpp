@@ -52,7 +52,7 @@ void for_each_lane(F const& f, A0 const& a0, A const&... a) {
         f(std::ptrdiff_t{0}, a0, a...);
     } else {
         std::ptrdiff_t outer_count = 1;
-        for (std::size_t d = 0; d < R; ++d)
+        for (std::size_t d = 0; d != R; ++d)
             if (d != Axis) outer_count *= a0.extent[d];
         if (outer_count == 0) return;
         std::ptrdiff_t idx[R] = {};
@@ -86,7 +86,7 @@ void for_each_lane(F const& f, A0 const& a0, A const&... a) {
 template <class T, std::size_t R>
 constexpr array_ref<T, R> row_major(T* data, dims const& d) {
     array_ref<T, R> a{data, {}, {}};
-    for (std::size_t k = 0; k < R; ++k) a.extent[k] = d.extent[k];
+    for (std::size_t k = 0; k != R; ++k) a.extent[k] = d.extent[k];
     a.stride = row_major_strides(a.extent);
     return a;
 }

@@ -76,7 +76,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto compare(A const& a, B const& b) {
     else if constexpr (scalar<A> && static_constant<B>)
         return Op::test(a, B::template as<promoted<A>>());
     else
-        return apply<Op>(a, b);
+        return detail::apply<Op>(a, b);
 }
 }  // namespace detail
 

@@ -35,12 +35,12 @@ inline constexpr bool is_array_argument =
 template <class... Args>
 concept array_call = (is_array_argument<std::remove_cvref_t<Args>> || ...);
 
+// (Only expressions: calling a generic callable with a guessed number of variables
+// could stop compilation inside the user's code.)
 template <class F, std::size_t N>
 constexpr bool holds_array_operations() {
     if constexpr (expression<F>)
         return has_array_operations<F>;
-    else if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value)
-        return has_array_operations<std::remove_cvref_t<decltype(to_expression<N>(std::declval<F const&>()))>>;
     else
         return false;
 }
@@ -256,10 +256,109 @@ void run_map(cpu_options o, workspace& ws, Root const& root, std::tuple<Out...> 
     }(std::index_sequence_for<Out...>{});
 }
 
-template <class Root, class... Args>
-auto bind_inputs(Args const&... args) {
-    return std::tuple{to_input(args)...};
+// ---------------------------------------------------------------------------------
+// Forward mode: J v along directions, one per input.
+
+template <class D>
+auto to_direction(D const& d) {
+    if constexpr (is_skip<D>)
+        return skip_t{};
+    else if constexpr (std::is_arithmetic_v<D>)
+        return d;
+    else {
+        static_assert(viewable<D const>,
+                      "typegrad: a direction is an array of the input's shape, a number for a number input, or "
+                      "tg::skip (a zero direction)");
+        auto const v = as_view(d);
+        return array_ref<typename decltype(v)::value_type const, decltype(v)::rank>(v);
+    }
 }
+
+template <class T, class D, class In>
+void check_direction(D const& d, In const& in, std::size_t i) {
+    if constexpr (is_skip<D>) {
+    } else if constexpr (std::is_arithmetic_v<D>) {
+        if (In::rank != 0)
+            throw std::invalid_argument("typegrad: the direction of input " + std::to_string(i) +
+                                        " is a number, but the input has shape " + to_string(array_shape(in)) +
+                                        "; pass an array of that shape");
+    } else {
+        static_assert(std::is_same_v<typename D::value_type, T>,
+                      "typegrad: a direction array must have the computation's element type (the common type of "
+                      "the inputs)");
+        if (!(array_shape(d) == array_shape(in)))
+            throw std::invalid_argument("typegrad: the direction of input " + std::to_string(i) + " has shape " +
+                                        to_string(array_shape(d)) + ", expected " + to_string(array_shape(in)) +
+                                        " (a direction has its input's shape)");
+    }
+}
+
+template <class P, std::size_t I, class D>
+void bind_direction(state<P>& st, D const& d, typename P::T& number) {
+    using T = typename P::T;
+    constexpr std::size_t R = std::tuple_element_t<I, typename P::inputs_type>::rank;
+    if constexpr (is_skip<D>) {
+    } else if constexpr (std::is_arithmetic_v<D>) {
+        number = static_cast<T>(d);
+        if constexpr (R == 0) std::get<I>(st.tangents) = array_ref<T const, 0>{&number, {}, {}};
+    } else if constexpr (D::rank == R) {
+        std::get<I>(st.tangents) = d;
+    }
+}
+
+/// Values and tangents of every stage; returns the state for the caller to read.
+template <class P, class Root, class... D>
+void run_tangents(cpu_options o, workspace& ws, Root const& root, std::tuple<D...> const& dirs,
+                  typename P::inputs_type const& in, state<P>& st, typename P::T* numbers) {
+    using T = typename P::T;
+    static_assert(sizeof...(D) == P::N, "typegrad: tg::along needs one direction (an array, a number or tg::skip) per input");
+    prepare(root, st, in);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (check_direction<T>(std::get<I>(dirs), std::get<I>(in), I), ...);
+    }(std::index_sequence_for<D...>{});
+    values_of<P>(o, ws, root, st, std::make_index_sequence<P::M>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (bind_direction<P, I>(st, std::get<I>(dirs), numbers[I]), ...);
+    }(std::index_sequence_for<D...>{});
+    tangents_of<P, std::tuple<D...>>(o, ws, root, st, std::make_index_sequence<P::M>{});
+}
+
+/// The tangent of a rank-0 node after the tangent pass (0 where it depends on no direction).
+template <class P, class Dirs, std::size_t K>
+typename P::T scalar_tangent(state<P> const& st) {
+    if constexpr (P::t.slot[K] != none && active<P, Dirs>[K])
+        return std::get<P::t.slot[K]>(st.tangents).data[0];
+    else
+        return typename P::T(0);
+}
+
+}  // namespace detail::program
+
+/// Directions of a Jacobian-vector product, one per input: an array of the input's
+/// shape, a number for a number input, or tg::skip (the zero direction).
+template <class... V>
+struct directions {
+    std::tuple<V...> v;
+};
+template <class... V>
+auto along(V const&... v) {
+    return directions<decltype(detail::program::to_direction(v))...>{{detail::program::to_direction(v)...}};
+}
+
+/// Where tg::jvp writes an array program's value and its tangent (either may be tg::skip).
+template <class Y, class D>
+struct value_and_tangent_sinks {
+    Y value;
+    D tangent;
+};
+template <class Y, class D>
+auto into(Y&& value, D&& tangent) {
+    auto v = detail::to_sink(std::forward<Y>(value));
+    auto t = detail::to_sink(std::forward<D>(tangent));
+    return value_and_tangent_sinks<decltype(v), decltype(t)>{v, t};
+}
+
+namespace detail::program {
 
 }  // namespace detail::program
 
@@ -295,6 +394,69 @@ auto gradient(F const& f, gradient_sinks<S...> const& sinks, Args const&... args
                   "directional derivatives in forward mode");
     workspace ws;
     return gradient(ws, f, sinks, args...);
+}
+
+/// Forward mode through an array program whose result is a number: {value, J v}.
+template <class F, class... V, class... Args>
+auto jvp(workspace& ws, F const& f, directions<V...> const& dirs, Args const&... args) {
+    auto const in = std::tuple{detail::to_input(args)...};
+    auto const e = detail::to_expression<sizeof...(Args)>(f);
+    using P = typename detail::program::program_for<std::remove_cvref_t<decltype(e)>, std::remove_cvref_t<decltype(in)>>::type;
+    using T = typename P::T;
+    static_assert(P::t.rank[P::G::root] == 0,
+                  "typegrad: this tg::jvp gives the tangent of a program whose result is a number; for an array "
+                  "result pass tg::into(value, tangent) before the inputs");
+    detail::workspace_scope scope(ws);
+    detail::program::state<P> st;
+    T numbers[sizeof...(Args) == 0 ? 1 : sizeof...(Args)] = {};
+    detail::program::run_tangents<P>(ws.options, ws, e, dirs.v, in, st, numbers);
+    return jvp_result<T>{detail::program::scalar_value<P, P::G::root>(e, st),
+                         detail::program::scalar_tangent<P, std::tuple<V...>, P::G::root>(st)};
+}
+template <class F, class... V, class... Args>
+auto jvp(F const& f, directions<V...> const& dirs, Args const&... args) {
+    workspace ws;
+    return jvp(ws, f, dirs, args...);
+}
+
+/// Forward mode through an array program with an array result: its value and J v are
+/// written into the sinks of tg::into(value, tangent).
+template <class F, class... V, class Y, class D, class... Args>
+void jvp(workspace& ws, F const& f, directions<V...> const& dirs, value_and_tangent_sinks<Y, D> const& out,
+         Args const&... args) {
+    auto const in = std::tuple{detail::to_input(args)...};
+    auto const e = detail::to_expression<sizeof...(Args)>(f);
+    using P = typename detail::program::program_for<std::remove_cvref_t<decltype(e)>, std::remove_cvref_t<decltype(in)>>::type;
+    using T = typename P::T;
+    using Dirs = std::tuple<V...>;
+    constexpr std::size_t K = P::G::root;
+    detail::workspace_scope scope(ws);
+    detail::program::state<P> st;
+    T numbers[sizeof...(Args) == 0 ? 1 : sizeof...(Args)] = {};
+    detail::program::prepare(e, st, in);
+    auto check = [&](auto const& o, char const* what) {
+        using O = std::remove_cvref_t<decltype(o)>;
+        if constexpr (detail::is_array_sink<O>) {
+            static_assert(O::rank == P::t.rank[K], "typegrad: a jvp output must have the rank of the function's result");
+            if (!(array_shape(o) == st.shape[K])) detail::shape_error(what, array_shape(o), st.shape[K], "the shape of the function's result");
+        }
+    };
+    check(out.value, "the value output");
+    check(out.tangent, "the tangent output");
+    detail::program::run_tangents<P>(ws.options, ws, e, dirs.v, in, st, numbers);
+    detail::program::write_output<P, 0>(e, st, out.value);
+    if constexpr (detail::is_array_sink<D>) {
+        if constexpr (detail::program::active<P, Dirs>[K]) {
+            auto const& t = std::get<P::t.slot[K]>(st.tangents);
+            walk_pair(out.tangent, t, [&](std::ptrdiff_t a, std::ptrdiff_t b) { out.tangent.data[a] = t.data[b]; });
+        } else
+            detail::for_each_offset(out.tangent, [&](std::ptrdiff_t a, std::ptrdiff_t) { out.tangent.data[a] = T(0); });
+    }
+}
+template <class F, class... V, class Y, class D, class... Args>
+void jvp(F const& f, directions<V...> const& dirs, value_and_tangent_sinks<Y, D> const& out, Args const&... args) {
+    workspace ws;
+    jvp(ws, f, dirs, out, args...);
 }
 
 /// Value and gradient of a function with array operations at a point of numbers (each

@@ -96,7 +96,6 @@ inline constexpr std::size_t rank_at = rank_rule<B, K>();
 template <class B, std::size_t K>
 constexpr std::size_t rank_rule() {
     using N = typename B::template node_at<K>;
-    constexpr entry_shape s = B::graph_type::shapes[K];
     if constexpr (is_var<N>::value)
         return B::input_rank[N::slot];
     else if constexpr (!is_node<N>::value)
@@ -106,11 +105,13 @@ constexpr std::size_t rank_rule() {
             return N::op::template rank<rank_at<B, B::graph_type::shapes[K].child[I]>...>();
         }(std::make_index_sequence<N::arity>{});
     else {
-        std::size_t r = 0;
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((r = rank_at<B, s.child[I]> > r ? rank_at<B, s.child[I]> : r), ...);
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            std::size_t const r[] = {rank_at<B, B::graph_type::shapes[K].child[I]>...};
+            std::size_t m = 0;
+            for (std::size_t v : r)
+                if (m < v) m = v;
+            return m;
         }(std::make_index_sequence<N::arity>{});
-        return r;
     }
 }
 

@@ -67,11 +67,6 @@ TYPEGRAD_INLINE void store_partials(T* const* dst, std::ptrdiff_t l, Jac const& 
     ((Wanted::value[M + I] ? void(dst[M + I][l] = j.data[I]) : void()), ...);
 }
 
-template <class Row, std::size_t N>
-constexpr bool row_has_size() {
-    return std::tuple_size_v<Row> == N;
-}
-
 template <class Pack, class V, class... Rows, class... A>
 void run_pointwise(cpu_options o, Pack const& pack, partial_sinks<V, Rows...> const& sinks, std::tuple<A...> const& in) {
     constexpr std::size_t N = sizeof...(A);

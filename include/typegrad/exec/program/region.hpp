@@ -25,6 +25,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../../modes/forward.hpp"
 #include "../cpu_common.hpp"
 #include "workspace.hpp"
 
@@ -205,7 +206,7 @@ adjoint_target<T> make_target(array_ref<T, R> const& a, dims const& it) {
     t.data = a.data;
     t.size = a.size();
     t.shape = array_shape(a);
-    for (std::size_t d = 0; d < R; ++d) t.stride[d] = a.stride[d];
+    for (std::size_t d = 0; d != R; ++d) t.stride[d] = a.stride[d];
     t.w = make_walk(it, t.shape, a.stride.data());
     std::ptrdiff_t rm[max_rank] = {};
     for (std::ptrdiff_t step = 1, d = static_cast<std::ptrdiff_t>(R); d-- > 0;) {
@@ -355,6 +356,63 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
             }
         }
     }
+    return total;
+}
+
+/// Tangents of a region's elements from its slots' tangents (Mask::value[s]: slot s has
+/// one; tangents `tl`, a tuple of one array per slot, each with the slot's shape): written
+/// to ydot (the iteration shape), or, when ydot is null, summed and returned.
+template <class Mask, class T, class R, class TL, std::size_t RY>
+T region_jvp(cpu_options o, workspace& ws, R const& r, TL const& tl, array_ref<T, RY> const* ydot) {
+    using G = typename R::graph_type;
+    constexpr std::size_t S = R::slots;
+    constexpr auto const& mask = Mask::value;
+    dims const& it = r.layout.it;
+    std::ptrdiff_t const chunks = r.chunks();
+    if (chunks == 0) return T(0);
+    walk tw[R::width];
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((mask[I] ? void(tw[I] = make_walk(it, array_shape(std::get<I>(tl)), std::get<I>(tl).stride.data())) : void()), ...);
+    }(std::make_index_sequence<S>{});
+    walk const yw = ydot ? sink_walk(*ydot, it) : walk{};
+    T* const parts = ydot ? nullptr : detail::take<T>(ws, chunks);
+    for_each_chunk(chunks, o, [&](std::ptrdiff_t c) {
+        T in_buf[R::width][block_size];
+        T tan_buf[R::width][block_size];
+        T out_buf[block_size];
+        T sum_lanes[lane_count] = {};
+        std::ptrdiff_t const end = std::min(r.layout.count, (c + 1) * chunk_size);
+        for (std::ptrdiff_t e0 = c * chunk_size; e0 < end; e0 += block_size) {
+            std::ptrdiff_t const n = std::min(block_size, end - e0);
+            T const* src[R::width] = {};
+            T const* tsrc[R::width] = {};
+            r.stage(e0, n, in_buf, src);
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                ((tsrc[I] = mask[I] ? stage_input(std::get<I>(tl), tw[I], it, e0, n, tan_buf[I]) : nullptr), ...);
+            }(std::make_index_sequence<S>{});
+            for (std::ptrdiff_t l = 0; l < n; ++l) {
+                auto const p = R::point(src, l);
+                std::array<T, S> const d = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    return std::array<T, S>{(mask[I] ? tsrc[I][R::fixed[I] ? 0 : l] : T(0))...};
+                }(std::make_index_sequence<S>{});
+                T vals[G::size];
+                T tans[G::size][1];
+                forward_dense<G, T, 1>(r.expr, p.data(), &d, vals, tans);
+                if constexpr (plan<G, T>.active[G::root])
+                    out_buf[l] = tans[G::root][0];
+                else
+                    out_buf[l] = T(0);
+            }
+            if (ydot)
+                scatter(ydot->data, yw, it, e0, n, out_buf);
+            else
+                add_to_lanes(sum_lanes, out_buf, n);
+        }
+        if (!ydot) parts[c] = combine_lanes(sum_lanes);
+    });
+    T total = T(0);
+    if (!ydot)
+        for (std::ptrdiff_t c = 0; c < chunks; ++c) total += parts[c];
     return total;
 }
 

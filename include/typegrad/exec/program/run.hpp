@@ -76,11 +76,14 @@ struct program {
     struct leaves_of<std::index_sequence<m...>> {
         using type = std::tuple<In..., stage_ref<m>...>;
         using adjoints = std::tuple<array_ref<T, In::rank>..., stage_adjoint<m>...>;
+        using tangents = std::tuple<array_ref<T const, In::rank>..., array_ref<T const, t.rank[t.stage_pos[m]]>...>;
     };
     /// One array per slot: the inputs, then every stage's value.
     using leaves_type = typename leaves_of<std::make_index_sequence<M>>::type;
     /// One adjoint array per slot (contiguous, row-major; views point into their operand's).
     using adjoints_type = typename leaves_of<std::make_index_sequence<M>>::adjoints;
+    /// One tangent array per slot (forward mode), of the slot's shape.
+    using tangents_type = typename leaves_of<std::make_index_sequence<M>>::tangents;
 
     static constexpr std::size_t slot_of(std::size_t k) { return t.slot[k]; }
 };
@@ -161,6 +164,7 @@ struct state {
     dims shape[P::G::size];
     typename P::leaves_type leaves{};
     typename P::adjoints_type adjoints{};
+    typename P::tangents_type tangents{};
     T result{};
 };
 
@@ -399,6 +403,74 @@ template <class P, class Sinks, class Root, std::size_t... m>
 void adjoint_storage([[maybe_unused]] workspace& ws, [[maybe_unused]] Root const& root,
                      [[maybe_unused]] state<P>& st, std::index_sequence<m...>) {
     (adjoint_storage_of<P, Sinks, m>(ws, root, st), ...);
+}
+
+// ---------------------------------------------------------------------------------
+// Tangents (forward mode: J v).
+
+/// Slots whose tangents a region reads (read by the region, and carrying a tangent).
+template <class P, class Dirs, class Region>
+struct region_tangents {
+    static constexpr auto value = [] {
+        std::array<bool, P::S == 0 ? 1 : P::S> r{};
+        for (std::size_t k = 0; k < P::G::size; ++k)
+            if (P::t.slot[k] != none && Region::read[P::t.slot[k]] && active<P, Dirs>[k]) r[P::t.slot[k]] = true;
+        return r;
+    }();
+};
+
+template <class P, class Dirs, std::size_t m, class Root>
+void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st) {
+    using T = typename P::T;
+    constexpr std::size_t K = P::t.stage_pos[m];
+    constexpr std::size_t R = P::t.rank[K];
+    constexpr kind k = P::t.kinds[K];
+    constexpr entry_shape s = P::G::shapes[K];
+    using N = typename P::template node_at<K>;
+    if constexpr (active<P, Dirs>[K]) {
+        auto& out = std::get<P::N + m>(st.tangents);
+        dims const& shape = st.shape[K];
+        if constexpr (k == kind::view) {
+            auto const n = at_path(root, typename P::template path_at<K>{});
+            out = n.operation().view(std::get<P::t.slot[s.child[0]]>(st.tangents), shape);
+        } else {
+            T* const data = detail::take<T>(ws, shape.size());
+            array_ref<T, R> ydot = row_major<T, R>(data, shape);
+            if constexpr (k == kind::elementwise || k == kind::fused_sum) {
+                dims const& it = k == kind::fused_sum ? st.shape[s.child[0]] : shape;
+                auto const reg = make_region(region_expression<typename P::base, K>(root), st.leaves, it);
+                using mask = region_tangents<P, Dirs, std::remove_cvref_t<decltype(reg)>>;
+                if constexpr (k == kind::elementwise)
+                    region_jvp<mask>(o, ws, reg, st.tangents, &ydot);
+                else {
+                    T v = region_jvp<mask>(o, ws, reg, st.tangents, static_cast<array_ref<T, R> const*>(nullptr));
+                    if constexpr (N::op::kind == ops::reduction_kind::mean) v /= static_cast<T>(it.size());
+                    data[0] = v;
+                }
+            } else {
+                auto const n = at_path(root, typename P::template path_at<K>{});
+                auto const y = std::get<P::N + m>(st.leaves);
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    n.operation().jvp(ydot, y, operand_value<P, s.child[I]>(st)...,
+                                      [&] {
+                                          if constexpr (!P::t.index_operand[K][I] && active<P, Dirs>[s.child[I]])
+                                              return std::get<P::t.slot[s.child[I]]>(st.tangents);
+                                          else
+                                              return skip_t{};
+                                      }()...);
+                }(std::make_index_sequence<N::arity>{});
+            }
+            out = array_ref<T const, R>(ydot);
+        }
+    } else {
+        (void)o, (void)ws, (void)root, (void)st;
+    }
+}
+
+template <class P, class Dirs, class Root, std::size_t... m>
+void tangents_of([[maybe_unused]] cpu_options o, [[maybe_unused]] workspace& ws, [[maybe_unused]] Root const& root,
+                 [[maybe_unused]] state<P>& st, std::index_sequence<m...>) {
+    (tangent_stage<P, Dirs, m>(o, ws, root, st), ...);
 }
 
 }  // namespace typegrad::detail::program
