@@ -53,7 +53,7 @@ TEST_CASE("P6 data: the same seed gives the same numbers, another seed others") 
     for (double v : a.y) CHECK(v == normal(rng));
 }
 
-TEST_CASE("portable random: uniforms in [0, 1), indices in [0, n) with every index hit") {
+TEST_CASE("portable random: uniforms from 0 up to 1, indices below n with every index hit") {
     std::mt19937_64 rng(17);
     std::vector<int> hits(7, 0);
     for (int i = 0; i < 7000; ++i) {

@@ -23,7 +23,7 @@ TEST_CASE("two moons: n / 2 outer points with label 0, the rest inner with label
     }
 }
 
-TEST_CASE("two moons: without noise, each point lies on its half circle, t evenly spaced on [0, pi]") {
+TEST_CASE("two moons: without noise, each point lies on its half circle, t evenly spaced from 0 to pi") {
     std::size_t const n = 501;  // 250 outer, 251 inner
     auto const d = example_data::make_two_moons(n, 0.0, 5);
     std::vector<double> t_outer, t_inner;
