@@ -65,7 +65,9 @@ int main(int argc, char** argv) {
     auto const start = std::chrono::steady_clock::now();
     for (long step = 1; step <= steps; ++step) {
         for (auto& r : picked) r = static_cast<long>(example_data::draw_index(rng, p.rows));
-        double const L = tg::gradient(ws, batch_loss, tg::gradient_to(tg::skip, gW1, gb1, gW2, gb2, tg::skip, tg::skip),
+        double const L = tg::gradient(ws, batch_loss,
+                                      tg::gradient_to(tg::skip, tg::view(gW1.data(), K, H), gb1, tg::view(gW2.data(), H, 1),
+                                                      gb2, tg::skip, tg::skip),
                                       Xv, W1v, p.b1, W2v, p.b2, yv, picked);
         // w <- w - rate g, in place: the output is the first input itself.
         auto const update = [&](std::vector<double>& w, std::vector<double> const& g) {

@@ -44,15 +44,17 @@ template <class Op, std::size_t... I>
 struct elementwise_contract<Op, std::index_sequence<I...>> {
     template <std::size_t>
     using number = double;
-    static constexpr bool value = requires(number<I>... x, double y) {
+    // `partials` is not called here: its return type is deduced from its body, which may
+    // apply further operations (digamma's derivative is trigamma, ...).
+    static constexpr bool value = requires(number<I>... x) {
         { Op::name } -> std::convertible_to<char const*>;
         Op::value(x...);
-        Op::partials(x..., y);
     };
 };
 }  // namespace detail
 
-/// An element-wise operation of `Arity` operands: name, value on numbers, partials.
+/// An element-wise operation of `Arity` operands: a name and a value on numbers (and
+/// partials, which the modes call).
 template <class Op, std::size_t Arity>
 concept elementwise_operation = detail::elementwise_contract<Op, std::make_index_sequence<Arity>>::value;
 

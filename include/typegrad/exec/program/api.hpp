@@ -448,7 +448,7 @@ void jvp(workspace& ws, F const& f, directions<V...> const& dirs, value_and_tang
     if constexpr (detail::is_array_sink<D>) {
         if constexpr (detail::program::active<P, Dirs>[K]) {
             auto const& t = std::get<P::t.slot[K]>(st.tangents);
-            walk_pair(out.tangent, t, [&](std::ptrdiff_t a, std::ptrdiff_t b) { out.tangent.data[a] = t.data[b]; });
+            detail::walk_pair(out.tangent, t, [&](std::ptrdiff_t a, std::ptrdiff_t b) { out.tangent.data[a] = t.data[b]; });
         } else
             detail::for_each_offset(out.tangent, [&](std::ptrdiff_t a, std::ptrdiff_t) { out.tangent.data[a] = T(0); });
     }
