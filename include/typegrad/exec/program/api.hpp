@@ -126,23 +126,23 @@ void check_gradient_sink(S const& s, In const& in, std::size_t i) {
 /// Where input I's adjoint accumulates: the sink itself when it is contiguous, else a
 /// zeroed buffer copied into it at the end.
 template <class P, std::size_t I, class S>
-void bind_sink(workspace& ws, state<P>& st, S const& s, typename P::T*& staged) {
+void bind_sink(workspace& ws, state<P>& st, S const& s, typename P::T*& staged, bool zero) {
     using T = typename P::T;
     constexpr std::size_t R = std::tuple_element_t<I, typename P::inputs_type>::rank;
     auto& a = std::get<I>(st.adjoints);
     staged = nullptr;
     if constexpr (is_skip<S>) {
     } else if constexpr (std::is_pointer_v<S>) {
-        *s = T(0);
+        if (zero) *s = T(0);
         a = array_ref<T, R>{s, {}, {}};
     } else if constexpr (S::rank != R) {
         // (The shape check has refused it already.)
     } else if (s.contiguous()) {
-        std::fill(s.data, s.data + s.size(), T(0));
+        if (zero) std::fill(s.data, s.data + s.size(), T(0));
         a = array_ref<T, R>{s.data, s.extent, row_major_strides(s.extent)};
     } else {
         staged = detail::take<T>(ws, s.size());
-        std::fill(staged, staged + s.size(), T(0));
+        if (zero) std::fill(staged, staged + s.size(), T(0));
         a = array_ref<T, R>{staged, s.extent, row_major_strides(s.extent)};
     }
 }
@@ -175,10 +175,10 @@ typename P::T run_gradient(cpu_options o, workspace& ws, Root const& root, std::
         (check_gradient_sink<T>(std::get<I>(sinks), std::get<I>(in), I), ...);
     }(std::index_sequence_for<S...>{});
     // Everything is checked; now values (the root's sum, when fused, comes with its adjoints).
-    values_of<P>(o, ws, root, st, std::make_index_sequence<fused_root ? P::M - 1 : P::M>{});
+    gradient_values_of<P, Wanted>(o, ws, root, st, std::make_index_sequence<fused_root ? P::M - 1 : P::M>{});
     T* staged[sizeof...(S) == 0 ? 1 : sizeof...(S)] = {};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (bind_sink<P, I>(ws, st, std::get<I>(sinks), staged[I]), ...);
+        (bind_sink<P, I>(ws, st, std::get<I>(sinks), staged[I], contributions<P, Wanted>.zero[I]), ...);
     }(std::index_sequence_for<S...>{});
     adjoint_storage<P, Wanted>(ws, root, st, std::make_index_sequence<P::M>{});
     if constexpr (P::t.stage[K] && active<P, Wanted>[K]) {

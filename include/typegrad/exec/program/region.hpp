@@ -192,6 +192,8 @@ struct adjoint_target {
     walk w{};                  // the target's walk over the iteration (steps 0 where stretched)
     walk part_walk{};          // buffer: the walk of a chunk's part (row-major over the target's shape)
     bool in_place = false;     // direct and flat: element e is data[e]
+    bool assign = false;       // the first contribution to this storage: written, not added
+    bool direct_write = false; // assign, direct, in place, no other target shares it: the loop writes it
     std::ptrdiff_t size = 0;   // elements of the target
     std::ptrdiff_t part_at = 0;  // lanes/buffer: offset of its part in a chunk's parts
     // for copying a buffer part back: the target as an array over its own shape
@@ -255,6 +257,12 @@ struct seed {
     T const* array = nullptr;  // contiguous, row-major over the iteration shape
 };
 
+template <class Targets, class T, std::size_t S, std::size_t... I>
+TYPEGRAD_INLINE void store_adjoints(T* const* adj, std::ptrdiff_t l, std::array<T, S> const& g, T w,
+                                    std::index_sequence<I...>) {
+    ((Targets::value[I] ? void(adj[I][l] = g[I] * w) : void()), ...);
+}
+
 /// Adds the adjoints of the slots (Targets::value[s], run-time targets t[s]) for the
 /// result adjoint `sd`; returns the sum of the values (computed in the same loop).
 template <class Targets, class T, class R>
@@ -279,7 +287,10 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
     chunk_parts<T> parts{ws.template take<T>(chunks * per_chunk), per_chunk};
     for (std::ptrdiff_t q = 0; q < chunks * per_chunk; ++q) parts.data[q] = T(0);
     cpu_options run = o;
-    if (targets_overlap(t)) run.threads = 1;
+    bool const overlap = targets_overlap(t);
+    if (overlap) run.threads = 1;
+    for (std::size_t s = 0; s < S; ++s)
+        t[s].direct_write = Targets_[s] && t[s].kind == how::direct && t[s].in_place && t[s].assign && !overlap;
 
     for_each_chunk(chunks, run, [&](std::ptrdiff_t c) {
         T* const part = parts.of(c);
@@ -293,24 +304,45 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
             std::ptrdiff_t const n = std::min(block_size, end - e0);
             T const* src[R::width] = {};
             r.stage(e0, n, in_buf, src);
-            T const* const w = sd.array ? sd.array + e0 : nullptr;
-            for (std::ptrdiff_t l = 0; l < n; ++l) {
-                auto const p = r.point(src, l);
-                auto const g = gradient_at<reverse>(r.expr, p);
-                value_buf[l] = g.value;
-                T const wl = w ? w[l] : sd.scalar;
-                for (std::size_t s = 0; s < S; ++s)
-                    if (Targets_[s]) adj_buf[s][l] = g.gradient[s] * wl;
+            // The element loop, once for a number seed and once for an array seed: each element's
+            // adjoints (the reverse pass) scaled by the seed, into one buffer per target.
+            // A target written whole, in place, by this region alone is written directly.
+            T* dst[R::width];
+            for (std::size_t s = 0; s < S; ++s) dst[s] = t[s].direct_write ? t[s].data + e0 : adj_buf[s];
+            auto sweep = [&](auto seed_at) {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC ivdep
+#endif
+                for (std::ptrdiff_t l = 0; l < n; ++l) {
+                    auto const p = R::point(src, l);
+                    auto const g = gradient_at<reverse>(r.expr, p);
+                    value_buf[l] = g.value;
+                    store_adjoints<Targets>(dst, l, g.gradient, seed_at(l), std::make_index_sequence<S>{});
+                }
+            };
+            if (sd.array) {
+                T const* const w = sd.array + e0;
+                sweep([w](std::ptrdiff_t l) { return w[l]; });
+            } else {
+                T const w = sd.scalar;
+                sweep([w](std::ptrdiff_t) { return w; });
             }
             add_to_lanes(value_lanes, value_buf, n);
             // Slot by slot, so that targets that share memory are added in a fixed order.
             for (std::size_t s = 0; s < S; ++s) {
                 if (!Targets_[s]) continue;
                 adjoint_target<T> const& ts = t[s];
+                if (ts.direct_write) continue;
                 if (ts.kind == how::direct) {
                     if (ts.in_place) {
                         T* const d = ts.data + e0;
-                        for (std::ptrdiff_t l = 0; l < n; ++l) d[l] += adj_buf[s][l];
+                        if (ts.assign)
+                            for (std::ptrdiff_t l = 0; l < n; ++l) d[l] = adj_buf[s][l];
+                        else
+                            for (std::ptrdiff_t l = 0; l < n; ++l) d[l] += adj_buf[s][l];
+                    } else if (ts.assign) {
+                        offset_counter oc(it, ts.w, e0);
+                        for (std::ptrdiff_t l = 0; l < n; ++l, oc.advance(it, ts.w)) ts.data[oc.offset] = adj_buf[s][l];
                     } else {
                         offset_counter oc(it, ts.w, e0);
                         for (std::ptrdiff_t l = 0; l < n; ++l, oc.advance(it, ts.w)) ts.data[oc.offset] += adj_buf[s][l];
@@ -338,7 +370,7 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
         if (ts.kind == how::lanes) {
             T sum = T(0);
             for (std::ptrdiff_t c = 0; c < chunks; ++c) sum += parts.of(c)[ts.part_at];
-            ts.data[0] += sum;
+            ts.data[0] = ts.assign ? sum : ts.data[0] + sum;
         } else if (ts.kind == how::buffer) {
             // Parts are row-major over the target's shape; the target has its own strides.
             std::ptrdiff_t idx[max_rank] = {};
@@ -346,7 +378,7 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
             for (std::ptrdiff_t q = 0; q < ts.size; ++q) {
                 T sum = T(0);
                 for (std::ptrdiff_t c = 0; c < chunks; ++c) sum += parts.of(c)[ts.part_at + q];
-                ts.data[off] += sum;
+                ts.data[off] = ts.assign ? sum : ts.data[off] + sum;
                 for (std::size_t d = ts.shape.rank; d-- > 0;) {
                     off += ts.stride[d];
                     if (++idx[d] < ts.shape.extent[d]) break;
@@ -357,6 +389,36 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
         }
     }
     return total;
+}
+
+/// target (=, or += when adding) w * saved, element by element; saved is contiguous
+/// row-major with the target's shape.
+template <class T>
+void scale_into(adjoint_target<T> const& t, T const* saved, T w) {
+    if (t.size == 0) return;
+    std::ptrdiff_t idx[max_rank] = {};
+    std::ptrdiff_t off = 0;
+    bool contiguous = true;
+    for (std::ptrdiff_t step = 1, d = static_cast<std::ptrdiff_t>(t.shape.rank); d-- > 0;) {
+        if (t.shape.extent[d] != 1 && t.stride[d] != step) contiguous = false;
+        step *= t.shape.extent[d];
+    }
+    if (contiguous) {
+        if (t.assign)
+            for (std::ptrdiff_t q = 0; q < t.size; ++q) t.data[q] = w * saved[q];
+        else
+            for (std::ptrdiff_t q = 0; q < t.size; ++q) t.data[q] += w * saved[q];
+        return;
+    }
+    for (std::ptrdiff_t q = 0; q < t.size; ++q) {
+        t.data[off] = t.assign ? w * saved[q] : t.data[off] + w * saved[q];
+        for (std::size_t d = t.shape.rank; d-- > 0;) {
+            off += t.stride[d];
+            if (++idx[d] < t.shape.extent[d]) break;
+            off -= idx[d] * t.stride[d];
+            idx[d] = 0;
+        }
+    }
 }
 
 /// Tangents of a region's elements from its slots' tangents (Mask::value[s]: slot s has

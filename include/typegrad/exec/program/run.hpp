@@ -165,6 +165,9 @@ struct state {
     typename P::leaves_type leaves{};
     typename P::adjoints_type adjoints{};
     typename P::tangents_type tangents{};
+    // Gradient calls: a fused sum before the root keeps its region's adjoints for a unit
+    // seed (computed with its value), so the reverse pass only scales them.
+    std::array<std::array<T*, P::S == 0 ? 1 : P::S>, P::M == 0 ? 1 : P::M> saved{};
     T result{};
 };
 
@@ -319,6 +322,91 @@ struct region_targets {
     }();
 };
 
+/// The region of the stage at position K, as a type (for its read mask).
+template <class P, std::size_t K>
+using region_type = region<std::remove_cvref_t<decltype(region_expression<typename P::base, K>(
+                               std::declval<typename P::base::root_type const&>()))>,
+                           typename P::leaves_type>;
+
+/// Which slots each stage's reverse step sends adjoints to.
+template <class P, class Sinks>
+constexpr auto reverse_reads() {
+    std::array<std::array<bool, P::S == 0 ? 1 : P::S>, P::M == 0 ? 1 : P::M> r{};
+    [&]<std::size_t... m>(std::index_sequence<m...>) {
+        (([&] {
+             constexpr std::size_t K = P::t.stage_pos[m];
+             constexpr kind k = P::t.kinds[K];
+             if constexpr (k == kind::elementwise || k == kind::fused_sum) {
+                 for (std::size_t q = 0; q < P::S; ++q) r[m][q] = region_type<P, K>::read[q];
+             } else if constexpr (k == kind::array) {
+                 for (std::size_t i = 0; i < P::G::shapes[K].arity; ++i)
+                     if (!P::t.index_operand[K][i] && P::t.slot[P::G::shapes[K].child[i]] != none)
+                         r[m][P::t.slot[P::G::shapes[K].child[i]]] = true;
+             }
+         }()),
+         ...);
+    }(std::make_index_sequence<P::M>{});
+    return r;
+}
+
+/// The first contribution to an adjoint (in the reverse order of the stages) writes it
+/// instead of adding to zeros, when it comes from a region, covers the whole adjoint
+/// (the slot is the stage or input itself, not a view of it) and no other slot of that
+/// region reaches the same storage. Storage whose first contribution writes is not
+/// zeroed beforehand.
+template <class P, class Sinks>
+struct contribution_plan {
+    static constexpr std::size_t S = P::S == 0 ? 1 : P::S;
+    std::array<std::array<bool, S>, P::M == 0 ? 1 : P::M> assign{};
+    std::array<bool, S> zero{};
+};
+
+template <class P>
+constexpr std::size_t base_slot(std::size_t q) {
+    while (q >= P::N) {
+        std::size_t const K = P::t.stage_pos[q - P::N];
+        if (P::t.kinds[K] != kind::view) break;
+        q = P::t.slot[P::G::shapes[K].child[0]];
+    }
+    return q;
+}
+
+template <class P, class Sinks>
+constexpr contribution_plan<P, Sinks> make_contribution_plan() {
+    contribution_plan<P, Sinks> c{};
+    constexpr auto reads = reverse_reads<P, Sinks>();
+    constexpr auto const& act = active<P, Sinks>;
+    auto slot_active = [&](std::size_t q) {
+        for (std::size_t k = 0; k < P::G::size; ++k)
+            if (P::t.slot[k] == q && act[k]) return true;
+        return false;
+    };
+    std::array<bool, contribution_plan<P, Sinks>::S> touched{}, assigned{};
+    for (std::size_t m = P::M; m-- > 0;) {
+        std::size_t const K = P::t.stage_pos[m];
+        kind const k = P::t.kinds[K];
+        if (!act[K] || k == kind::view) continue;
+        bool const region = k == kind::elementwise || k == kind::fused_sum;
+        std::array<std::size_t, contribution_plan<P, Sinks>::S> uses{};
+        for (std::size_t q = 0; q < P::S; ++q)
+            if (reads[m][q] && slot_active(q)) ++uses[base_slot<P>(q)];
+        for (std::size_t q = 0; q < P::S; ++q) {
+            if (!reads[m][q] || !slot_active(q)) continue;
+            std::size_t const b = base_slot<P>(q);
+            if (region && !touched[b] && uses[b] == 1 && b == q) {
+                c.assign[m][q] = true;
+                assigned[b] = true;
+            }
+            touched[b] = true;
+        }
+    }
+    for (std::size_t q = 0; q < P::S; ++q) c.zero[q] = !assigned[q];
+    return c;
+}
+
+template <class P, class Sinks>
+inline constexpr contribution_plan<P, Sinks> contributions = make_contribution_plan<P, Sinks>();
+
 template <class P, class Want, std::size_t... I>
 void region_target_list(state<P> const& st, dims const& it, adjoint_target<typename P::T>* out,
                         std::index_sequence<I...>) {
@@ -342,6 +430,16 @@ void adjoint_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st,
             using want = region_targets<P, Sinks, std::remove_cvref_t<decltype(reg)>>;
             adjoint_target<T> targets[P::S == 0 ? 1 : P::S];
             region_target_list<P, want>(st, it, targets, std::make_index_sequence<P::S>{});
+            for (std::size_t q = 0; q < P::S; ++q) targets[q].assign = contributions<P, Sinks>.assign[m][q];
+            if constexpr (k == kind::fused_sum && m + 1 != P::M) {
+                // Its adjoints for a unit seed were kept by the value pass: scale them.
+                T w = ybar.data[0];
+                if constexpr (N::op::kind == ops::reduction_kind::mean) w /= static_cast<T>(it.size());
+                for (std::size_t q = 0; q < P::S; ++q)
+                    if (want::value[q]) scale_into(targets[q], st.saved[m][q], w);
+                (void)root_value_from_here;
+                return;
+            }
             seed<T> sd;
             if constexpr (k == kind::fused_sum) {
                 sd.scalar = ybar.data[0];
@@ -393,7 +491,8 @@ void adjoint_storage_of(workspace& ws, Root const& root, state<P>& st) {
             a = n.operation().view(operand_adjoint<P, P::G::shapes[K].child[0]>(st), st.shape[K]);
         } else {
             T* const data = detail::take<T>(ws, st.shape[K].size());
-            std::fill(data, data + st.shape[K].size(), T(0));
+            if (contributions<P, Sinks>.zero[P::N + m] || m + 1 == P::M)
+                std::fill(data, data + st.shape[K].size(), T(0));
             a = row_major<T, R>(data, st.shape[K]);
         }
     }
@@ -403,6 +502,47 @@ template <class P, class Sinks, class Root, std::size_t... m>
 void adjoint_storage([[maybe_unused]] workspace& ws, [[maybe_unused]] Root const& root,
                      [[maybe_unused]] state<P>& st, std::index_sequence<m...>) {
     (adjoint_storage_of<P, Sinks, m>(ws, root, st), ...);
+}
+
+/// The value pass of a gradient call: as values_of, except that an active fused sum
+/// before the root computes its value and its region's adjoints for a unit seed in one
+/// sweep, keeping the adjoints (saved buffers of the targets' shapes).
+template <class P, class Sinks, std::size_t m, class Root>
+void gradient_value_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st) {
+    using T = typename P::T;
+    constexpr std::size_t K = P::t.stage_pos[m];
+    if constexpr (P::t.kinds[K] == kind::fused_sum && m + 1 != P::M && active<P, Sinks>[K]) {
+        using N = typename P::template node_at<K>;
+        dims const& it = st.shape[P::G::shapes[K].child[0]];
+        auto const reg = make_region(region_expression<typename P::base, K>(root), st.leaves, it);
+        using want = region_targets<P, Sinks, std::remove_cvref_t<decltype(reg)>>;
+        adjoint_target<T> targets[P::S == 0 ? 1 : P::S];
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (([&] {
+                 if constexpr (want::value[I]) {
+                     constexpr std::size_t R = std::tuple_element_t<I, typename P::leaves_type>::rank;
+                     dims const shape = array_shape(std::get<I>(st.leaves));
+                     T* const buf = detail::take<T>(ws, shape.size());
+                     st.saved[m][I] = buf;
+                     targets[I] = make_target(row_major<T, R>(buf, shape), it);
+                     targets[I].assign = true;
+                 }
+             }()),
+             ...);
+        }(std::make_index_sequence<P::S>{});
+        T v = region_vjp<want>(o, ws, reg, seed<T>{}, targets);
+        if constexpr (N::op::kind == ops::reduction_kind::mean) v /= static_cast<T>(it.size());
+        T* const data = detail::take<T>(ws, 1);
+        data[0] = v;
+        std::get<P::N + m>(st.leaves) = typename P::template stage_ref<m>(row_major<T, P::t.rank[K]>(data, st.shape[K]));
+    } else
+        value_stage<P, m>(o, ws, root, st);
+}
+
+template <class P, class Sinks, class Root, std::size_t... m>
+void gradient_values_of([[maybe_unused]] cpu_options o, [[maybe_unused]] workspace& ws,
+                        [[maybe_unused]] Root const& root, [[maybe_unused]] state<P>& st, std::index_sequence<m...>) {
+    (gradient_value_stage<P, Sinks, m>(o, ws, root, st), ...);
 }
 
 // ---------------------------------------------------------------------------------
