@@ -86,6 +86,7 @@ struct program {
     using tangents_type = typename leaves_of<std::make_index_sequence<M>>::tangents;
 
     static constexpr std::size_t slot_of(std::size_t k) { return t.slot[k]; }
+
 };
 
 template <class P, std::size_t K>
@@ -139,6 +140,61 @@ constexpr auto region_expression(Root const& root) {
         return rewrite_node<B, typename Entry::path>(n, std::make_index_sequence<decltype(n)::arity>{});
 }
 
+/// The slots a stage's region reads, numbered compactly: the region's expression uses
+/// var<c> for global slot global[c], so its points, adjoints and buffers have one entry
+/// per slot it reads, not one per slot of the program.
+template <class B, std::size_t K, std::size_t S>
+struct region_slots {
+    using global_expression = std::remove_cvref_t<decltype(region_expression<B, K>(
+        std::declval<typename B::root_type const&>()))>;
+    static constexpr auto read = slots_read<graph<global_expression>, S>();
+    static constexpr std::size_t count = [] {
+        std::size_t c = 0;
+        for (std::size_t q = 0; q < S; ++q) c += read[q];
+        return c;
+    }();
+    static constexpr auto global = [] {
+        std::array<std::size_t, count == 0 ? 1 : count> g{};
+        std::size_t c = 0;
+        for (std::size_t q = 0; q < S; ++q)
+            if (read[q]) g[c++] = q;
+        return g;
+    }();
+    static constexpr auto compact = [] {
+        std::array<std::size_t, S == 0 ? 1 : S> m{};
+        for (std::size_t q = 0; q < S; ++q) m[q] = none;
+        for (std::size_t c = 0; c < count; ++c) m[global[c]] = c;
+        return m;
+    }();
+};
+
+template <class P, std::size_t K>
+using slots_of = region_slots<typename P::base, K, P::S>;
+
+template <class Info, class E>
+constexpr auto renumber(E const& e);
+template <class Info, class N, std::size_t... I>
+constexpr auto renumber_node(N const& n, std::index_sequence<I...>) {
+    return make_node_with(n.operation(), renumber<Info>(n.template child<I>())...);
+}
+template <class Info, class E>
+constexpr auto renumber(E const& e) {
+    if constexpr (is_var<E>::value)
+        return var<Info::compact[E::slot]>{};
+    else if constexpr (is_node<E>::value)
+        return renumber_node<Info>(e, std::make_index_sequence<E::arity>{});
+    else
+        return e;
+}
+
+/// Entries global[c] of a tuple with one entry per slot: the region's own leaves.
+template <class Info, class Tuple>
+auto pick_slots(Tuple const& t) {
+    return [&]<std::size_t... c>(std::index_sequence<c...>) {
+        return std::tuple{std::get<Info::global[c]>(t)...};
+    }(std::make_index_sequence<Info::count>{});
+}
+
 // ---------------------------------------------------------------------------------
 // Errors: built only when thrown.
 
@@ -186,6 +242,13 @@ void check_index_operand(Root const& root, state<P> const& st) {
             if (why) operation_error<P, K>(root, st.shape, why);
         }
     }
+}
+
+/// The region of stage K over its own slots of `tuple` (values: st.leaves).
+template <class P, std::size_t K, class Root, class Leaves>
+auto stage_region(Root const& root, Leaves const& leaves, dims const& it) {
+    using info = slots_of<P, K>;
+    return make_region(renumber<info>(region_expression<typename P::base, K>(root)), leaves, it);
 }
 
 template <class P, std::size_t K, class Root>
@@ -255,10 +318,12 @@ void value_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st) {
         T* const data = detail::take<T>(ws, shape.size());
         array_ref<T, R> y = row_major<T, R>(data, shape);
         if constexpr (k == kind::elementwise) {
-            auto const reg = make_region(region_expression<typename P::base, K>(root), st.leaves, shape);
+            auto const leaves = pick_slots<slots_of<P, K>>(st.leaves);
+            auto const reg = stage_region<P, K>(root, leaves, shape);
             region_values(o, reg, y);
         } else if constexpr (k == kind::fused_sum) {
-            auto const reg = make_region(region_expression<typename P::base, K>(root), st.leaves, st.shape[s.child[0]]);
+            auto const leaves = pick_slots<slots_of<P, K>>(st.leaves);
+            auto const reg = stage_region<P, K>(root, leaves, st.shape[s.child[0]]);
             T v = region_sum<T>(o, ws, reg);
             if constexpr (N::op::kind == ops::reduction_kind::mean) v /= static_cast<T>(reg.layout.count);
             data[0] = v;
@@ -311,22 +376,23 @@ constexpr std::array<bool, P::G::size> activity() {
 template <class P, class Sinks>
 inline constexpr auto active = activity<P, Sinks>();
 
-/// Slots whose adjoints a stage's region produces.
-template <class P, class Sinks, class Region>
+/// Is slot q active (an entry that carries an adjoint or a tangent has that slot)?
+template <class P, class Sinks>
+constexpr bool slot_active(std::size_t q) {
+    for (std::size_t k = 0; k < P::G::size; ++k)
+        if (P::t.slot[k] == q && active<P, Sinks>[k]) return true;
+    return false;
+}
+
+/// The region's own slots (compact numbering) whose adjoints (or tangents) it handles.
+template <class P, class Sinks, class Info>
 struct region_targets {
     static constexpr auto value = [] {
-        std::array<bool, P::S == 0 ? 1 : P::S> r{};
-        for (std::size_t k = 0; k < P::G::size; ++k)
-            if (P::t.slot[k] != none && Region::read[P::t.slot[k]] && active<P, Sinks>[k]) r[P::t.slot[k]] = true;
+        std::array<bool, Info::count == 0 ? 1 : Info::count> r{};
+        for (std::size_t c = 0; c < Info::count; ++c) r[c] = slot_active<P, Sinks>(Info::global[c]);
         return r;
     }();
 };
-
-/// The region of the stage at position K, as a type (for its read mask).
-template <class P, std::size_t K>
-using region_type = region<std::remove_cvref_t<decltype(region_expression<typename P::base, K>(
-                               std::declval<typename P::base::root_type const&>()))>,
-                           typename P::leaves_type>;
 
 /// Which slots each stage's reverse step sends adjoints to.
 template <class P, class Sinks>
@@ -337,7 +403,7 @@ constexpr auto reverse_reads() {
              constexpr std::size_t K = P::t.stage_pos[m];
              constexpr kind k = P::t.kinds[K];
              if constexpr (k == kind::elementwise || k == kind::fused_sum) {
-                 for (std::size_t q = 0; q < P::S; ++q) r[m][q] = region_type<P, K>::read[q];
+                 for (std::size_t q = 0; q < P::S; ++q) r[m][q] = slots_of<P, K>::read[q];
              } else if constexpr (k == kind::array) {
                  for (std::size_t i = 0; i < P::G::shapes[K].arity; ++i)
                      if (!P::t.index_operand[K][i] && P::t.slot[P::G::shapes[K].child[i]] != none)
@@ -376,11 +442,7 @@ constexpr contribution_plan<P, Sinks> make_contribution_plan() {
     contribution_plan<P, Sinks> c{};
     constexpr auto reads = reverse_reads<P, Sinks>();
     constexpr auto const& act = active<P, Sinks>;
-    auto slot_active = [&](std::size_t q) {
-        for (std::size_t k = 0; k < P::G::size; ++k)
-            if (P::t.slot[k] == q && act[k]) return true;
-        return false;
-    };
+    auto slot_active = [&](std::size_t q) { return detail::program::slot_active<P, Sinks>(q); };
     std::array<bool, contribution_plan<P, Sinks>::S> touched{}, assigned{};
     for (std::size_t m = P::M; m-- > 0;) {
         std::size_t const K = P::t.stage_pos[m];
@@ -407,10 +469,10 @@ constexpr contribution_plan<P, Sinks> make_contribution_plan() {
 template <class P, class Sinks>
 inline constexpr contribution_plan<P, Sinks> contributions = make_contribution_plan<P, Sinks>();
 
-template <class P, class Want, std::size_t... I>
+template <class P, class Info, class Want, std::size_t... c>
 void region_target_list(state<P> const& st, dims const& it, adjoint_target<typename P::T>* out,
-                        std::index_sequence<I...>) {
-    ((Want::value[I] ? void(out[I] = make_target(std::get<I>(st.adjoints), it)) : void()), ...);
+                        std::index_sequence<c...>) {
+    ((Want::value[c] ? void(out[c] = make_target(std::get<Info::global[c]>(st.adjoints), it)) : void()), ...);
 }
 
 template <class P, class Sinks, std::size_t m, class Root>
@@ -425,18 +487,22 @@ void adjoint_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st,
     } else {
         auto const ybar = std::get<P::N + m>(st.adjoints);
         if constexpr (k == kind::elementwise || k == kind::fused_sum) {
+            using info = slots_of<P, K>;
+            constexpr std::size_t C = info::count == 0 ? 1 : info::count;
             dims const& it = k == kind::fused_sum ? st.shape[s.child[0]] : st.shape[K];
-            auto const reg = make_region(region_expression<typename P::base, K>(root), st.leaves, it);
-            using want = region_targets<P, Sinks, std::remove_cvref_t<decltype(reg)>>;
-            adjoint_target<T> targets[P::S == 0 ? 1 : P::S];
-            region_target_list<P, want>(st, it, targets, std::make_index_sequence<P::S>{});
-            for (std::size_t q = 0; q < P::S; ++q) targets[q].assign = contributions<P, Sinks>.assign[m][q];
+            auto const leaves = pick_slots<info>(st.leaves);
+            auto const reg = stage_region<P, K>(root, leaves, it);
+            using want = region_targets<P, Sinks, info>;
+            adjoint_target<T> targets[C];
+            region_target_list<P, info, want>(st, it, targets, std::make_index_sequence<info::count>{});
+            for (std::size_t c = 0; c < info::count; ++c)
+                targets[c].assign = contributions<P, Sinks>.assign[m][info::global[c]];
             if constexpr (k == kind::fused_sum && m + 1 != P::M) {
                 // Its adjoints for a unit seed were kept by the value pass: scale them.
                 T w = ybar.data[0];
                 if constexpr (N::op::kind == ops::reduction_kind::mean) w /= static_cast<T>(it.size());
-                for (std::size_t q = 0; q < P::S; ++q)
-                    if (want::value[q]) scale_into(targets[q], st.saved[m][q], w);
+                for (std::size_t c = 0; c < info::count; ++c)
+                    if (want::value[c]) scale_into(targets[c], st.saved[m][c], w);
                 (void)root_value_from_here;
                 return;
             }
@@ -513,23 +579,25 @@ void gradient_value_stage(cpu_options o, workspace& ws, Root const& root, state<
     constexpr std::size_t K = P::t.stage_pos[m];
     if constexpr (P::t.kinds[K] == kind::fused_sum && m + 1 != P::M && active<P, Sinks>[K]) {
         using N = typename P::template node_at<K>;
+        using info = slots_of<P, K>;
         dims const& it = st.shape[P::G::shapes[K].child[0]];
-        auto const reg = make_region(region_expression<typename P::base, K>(root), st.leaves, it);
-        using want = region_targets<P, Sinks, std::remove_cvref_t<decltype(reg)>>;
-        adjoint_target<T> targets[P::S == 0 ? 1 : P::S];
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
+        auto const leaves = pick_slots<info>(st.leaves);
+        auto const reg = stage_region<P, K>(root, leaves, it);
+        using want = region_targets<P, Sinks, info>;
+        adjoint_target<T> targets[info::count == 0 ? 1 : info::count];
+        [&]<std::size_t... c>(std::index_sequence<c...>) {
             (([&] {
-                 if constexpr (want::value[I]) {
-                     constexpr std::size_t R = std::tuple_element_t<I, typename P::leaves_type>::rank;
-                     dims const shape = array_shape(std::get<I>(st.leaves));
+                 if constexpr (want::value[c]) {
+                     constexpr std::size_t R = std::tuple_element_t<c, std::remove_cvref_t<decltype(leaves)>>::rank;
+                     dims const shape = array_shape(std::get<c>(leaves));
                      T* const buf = detail::take<T>(ws, shape.size());
-                     st.saved[m][I] = buf;
-                     targets[I] = make_target(row_major<T, R>(buf, shape), it);
-                     targets[I].assign = true;
+                     st.saved[m][c] = buf;
+                     targets[c] = make_target(row_major<T, R>(buf, shape), it);
+                     targets[c].assign = true;
                  }
              }()),
              ...);
-        }(std::make_index_sequence<P::S>{});
+        }(std::make_index_sequence<info::count>{});
         T v = region_vjp<want>(o, ws, reg, seed<T>{}, targets);
         if constexpr (N::op::kind == ops::reduction_kind::mean) v /= static_cast<T>(it.size());
         T* const data = detail::take<T>(ws, 1);
@@ -547,17 +615,6 @@ void gradient_values_of([[maybe_unused]] cpu_options o, [[maybe_unused]] workspa
 
 // ---------------------------------------------------------------------------------
 // Tangents (forward mode: J v).
-
-/// Slots whose tangents a region reads (read by the region, and carrying a tangent).
-template <class P, class Dirs, class Region>
-struct region_tangents {
-    static constexpr auto value = [] {
-        std::array<bool, P::S == 0 ? 1 : P::S> r{};
-        for (std::size_t k = 0; k < P::G::size; ++k)
-            if (P::t.slot[k] != none && Region::read[P::t.slot[k]] && active<P, Dirs>[k]) r[P::t.slot[k]] = true;
-        return r;
-    }();
-};
 
 template <class P, class Dirs, std::size_t m, class Root>
 void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st) {
@@ -577,13 +634,16 @@ void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st)
             T* const data = detail::take<T>(ws, shape.size());
             array_ref<T, R> ydot = row_major<T, R>(data, shape);
             if constexpr (k == kind::elementwise || k == kind::fused_sum) {
+                using info = slots_of<P, K>;
                 dims const& it = k == kind::fused_sum ? st.shape[s.child[0]] : shape;
-                auto const reg = make_region(region_expression<typename P::base, K>(root), st.leaves, it);
-                using mask = region_tangents<P, Dirs, std::remove_cvref_t<decltype(reg)>>;
+                auto const leaves = pick_slots<info>(st.leaves);
+                auto const tangents = pick_slots<info>(st.tangents);
+                auto const reg = stage_region<P, K>(root, leaves, it);
+                using mask = region_targets<P, Dirs, info>;
                 if constexpr (k == kind::elementwise)
-                    region_jvp<mask>(o, ws, reg, st.tangents, &ydot);
+                    region_jvp<mask>(o, ws, reg, tangents, &ydot);
                 else {
-                    T v = region_jvp<mask>(o, ws, reg, st.tangents, static_cast<array_ref<T, R> const*>(nullptr));
+                    T v = region_jvp<mask>(o, ws, reg, tangents, static_cast<array_ref<T, R> const*>(nullptr));
                     if constexpr (N::op::kind == ops::reduction_kind::mean) v /= static_cast<T>(it.size());
                     data[0] = v;
                 }
