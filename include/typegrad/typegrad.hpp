@@ -8,6 +8,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "check/array_gradient.hpp"
 #include "check/finite_difference.hpp"
 #include "io/to_dot.hpp"
 #include "io/to_string.hpp"

@@ -27,6 +27,8 @@ struct check_report {
     double max_rel_error = 0;  // |ad - fd| / max(1, |ad|, |fd|)
     std::size_t worst_output = 0;
     std::size_t worst_input = 0;
+    std::size_t worst_element = 0;  ///< array programs: the element (row-major) of worst_input
+    bool over_arrays = false;       ///< set by the array-program check
     double worst_ad = 0;
     double worst_fd = 0;
     double tolerance = 1e-6;
@@ -40,7 +42,15 @@ struct check_report {
         return r;
     }
     std::string to_string() const {
-        char buf[256];
+        char buf[320];
+        if (over_arrays) {
+            std::snprintf(buf, sizeof buf,
+                          "%s: max relative error %.3g (tolerance %.3g), max absolute error %.3g; worst at "
+                          "input %zu, element %zu: typegrad %.17g, finite differences %.17g",
+                          *this ? "ok" : "MISMATCH", max_rel_error, tolerance, max_abs_error, worst_input,
+                          worst_element, worst_ad, worst_fd);
+            return buf;
+        }
         std::snprintf(buf, sizeof buf,
                       "%s: max relative error %.3g (tolerance %.3g), max absolute error %.3g; worst at "
                       "d output %zu / d input %zu: typegrad %.17g, finite differences %.17g",
