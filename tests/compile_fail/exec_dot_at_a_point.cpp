@@ -1,5 +1,5 @@
 // An expression with tg::dot differentiated at a single point.
-// expect: tg::dot contracts an axis of two arrays
+// expect: tg::dot contracts the last axis of two arrays
 #include <vector>
 
 #include <typegrad/typegrad.hpp>

@@ -29,8 +29,8 @@ namespace detail::program {
 
 /// An argument that makes a call an array-program call: an array that is not a point.
 template <class A>
-inline constexpr bool is_array_argument =
-    !scalar<A> && !point<A> && !expression<A> && requires(A const& a) { typegrad::view(a); };
+inline constexpr bool is_array_argument = !scalar<A> && !point<A> && !expression<A> && !std::is_pointer_v<A> &&
+                                          !std::is_array_v<A> && requires(A const& a) { typegrad::view(a); };
 
 template <class... Args>
 concept array_call = (is_array_argument<std::remove_cvref_t<Args>> || ...);

@@ -257,6 +257,50 @@ struct seed {
     T const* array = nullptr;  // contiguous, row-major over the iteration shape
 };
 
+/// target (=, or += when adding) w * saved, element by element; saved is contiguous
+/// row-major with the target's shape.
+template <class T>
+void scale_into(adjoint_target<T> const& t, T const* saved, T w) {
+    if (t.size == 0) return;
+    std::ptrdiff_t idx[max_rank] = {};
+    std::ptrdiff_t off = 0;
+    bool contiguous = true;
+    for (std::ptrdiff_t step = 1, d = static_cast<std::ptrdiff_t>(t.shape.rank); d-- > 0;) {
+        if (t.shape.extent[d] != 1 && t.stride[d] != step) contiguous = false;
+        step *= t.shape.extent[d];
+    }
+    if (!saved) {  // zeros (a first contribution of nothing)
+        if (t.assign) {
+            for (std::ptrdiff_t q = 0; q < t.size; ++q) {
+                t.data[off] = T(0);
+                for (std::size_t d = t.shape.rank; d-- > 0;) {
+                    off += t.stride[d];
+                    if (++idx[d] < t.shape.extent[d]) break;
+                    off -= idx[d] * t.stride[d];
+                    idx[d] = 0;
+                }
+            }
+        }
+        return;
+    }
+    if (contiguous) {
+        if (t.assign)
+            for (std::ptrdiff_t q = 0; q < t.size; ++q) t.data[q] = w * saved[q];
+        else
+            for (std::ptrdiff_t q = 0; q < t.size; ++q) t.data[q] += w * saved[q];
+        return;
+    }
+    for (std::ptrdiff_t q = 0; q < t.size; ++q) {
+        t.data[off] = t.assign ? w * saved[q] : t.data[off] + w * saved[q];
+        for (std::size_t d = t.shape.rank; d-- > 0;) {
+            off += t.stride[d];
+            if (++idx[d] < t.shape.extent[d]) break;
+            off -= idx[d] * t.stride[d];
+            idx[d] = 0;
+        }
+    }
+}
+
 template <class Targets, class T, std::size_t S, std::size_t... I>
 TYPEGRAD_INLINE void store_adjoints(T* const* adj, std::ptrdiff_t l, std::array<T, S> const& g, T w,
                                     std::index_sequence<I...>) {
@@ -272,7 +316,16 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
     constexpr auto const& Targets_ = Targets::value;
     dims const& it = r.layout.it;
     std::ptrdiff_t const chunks = r.chunks();
-    if (chunks == 0) return T(0);
+    if (chunks == 0) {
+        // No elements: a first contribution is a zero.
+        for (std::size_t s = 0; s < S; ++s)
+            if (Targets_[s] && t[s].assign) {
+                adjoint_target<T> z = t[s];
+                z.assign = true;
+                scale_into(z, static_cast<T const*>(nullptr), T(0));
+            }
+        return T(0);
+    }
 
     // Per chunk: its value, then a number per lanes target, then a part per buffer target.
     std::ptrdiff_t per_chunk = 1;
@@ -389,36 +442,6 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
         }
     }
     return total;
-}
-
-/// target (=, or += when adding) w * saved, element by element; saved is contiguous
-/// row-major with the target's shape.
-template <class T>
-void scale_into(adjoint_target<T> const& t, T const* saved, T w) {
-    if (t.size == 0) return;
-    std::ptrdiff_t idx[max_rank] = {};
-    std::ptrdiff_t off = 0;
-    bool contiguous = true;
-    for (std::ptrdiff_t step = 1, d = static_cast<std::ptrdiff_t>(t.shape.rank); d-- > 0;) {
-        if (t.shape.extent[d] != 1 && t.stride[d] != step) contiguous = false;
-        step *= t.shape.extent[d];
-    }
-    if (contiguous) {
-        if (t.assign)
-            for (std::ptrdiff_t q = 0; q < t.size; ++q) t.data[q] = w * saved[q];
-        else
-            for (std::ptrdiff_t q = 0; q < t.size; ++q) t.data[q] += w * saved[q];
-        return;
-    }
-    for (std::ptrdiff_t q = 0; q < t.size; ++q) {
-        t.data[off] = t.assign ? w * saved[q] : t.data[off] + w * saved[q];
-        for (std::size_t d = t.shape.rank; d-- > 0;) {
-            off += t.stride[d];
-            if (++idx[d] < t.shape.extent[d]) break;
-            off -= idx[d] * t.stride[d];
-            idx[d] = 0;
-        }
-    }
 }
 
 /// Tangents of a region's elements from its slots' tangents (Mask::value[s]: slot s has
