@@ -162,6 +162,8 @@ void BM_p6_full_hand(benchmark::State& st) {
 
 auto const [lx] = tg::vars<"x">();
 auto const lse = tg::logsumexp(lx);
+// The same written once from smaller operations (the form).
+auto const lse_written = log(tg::sum(exp(lx - tg::max(lx)))) + tg::max(lx);
 auto const rosen = tg::sum(100.0 * tg::square(tg::slice(lx, 1, tg::end) - tg::square(tg::slice(lx, 0, tg::end - 1))) +
                            tg::square(1.0 - tg::slice(lx, 0, tg::end - 1)));
 auto const [nd, nmu, nsigma] = tg::vars<"d", "mu", "sigma">();
@@ -194,6 +196,11 @@ void BM_lse_hand(benchmark::State& st) {
     for (auto _ : st) benchmark::DoNotOptimize(hand::logsumexp_gradient(v.x.data(), v.x.size(), v.g.data()));
 }
 template <std::size_t* N>
+void BM_lse_written_typegrad(benchmark::State& st) {
+    auto& v = vec("lse", *N);
+    for (auto _ : st) benchmark::DoNotOptimize(tg::gradient(v.ws, lse_written, tg::gradient_to(v.g), v.x));
+}
+template <std::size_t* N>
 void BM_rosen_typegrad(benchmark::State& st) {
     auto& v = vec("rosen", *N, -1.5, 1.5);
     for (auto _ : st) benchmark::DoNotOptimize(tg::gradient(v.ws, rosen, tg::gradient_to(v.g), v.x));
@@ -211,6 +218,22 @@ void BM_normal_typegrad(benchmark::State& st) {
         benchmark::DoNotOptimize(gm + gs);
     }
 }
+// The gradient as a hand would write the program as given: one pass, z per point.
+inline hand::normal_loglik_result normal_as_written(double const* d, std::size_t n, double mu, double sigma) {
+    double v = 0, gm = 0, gs = 0;
+    double const ls = std::log(sigma);
+    for (std::size_t i = 0; i < n; ++i) {
+        double const z = (d[i] - mu) / sigma;
+        v += -ls - 0.91893853320467274 - 0.5 * z * z;
+        gm += z / sigma;
+        gs += z * z / sigma - 1.0 / sigma;
+    }
+    return {v, gm, gs};
+}
+void BM_normal_hand_as_written(benchmark::State& st) {
+    auto& v = vec("normal", normal_n, -3.0, 5.0);
+    for (auto _ : st) benchmark::DoNotOptimize(normal_as_written(v.x.data(), v.x.size(), 0.7, 1.9));
+}
 void BM_normal_hand(benchmark::State& st) {
     auto& v = vec("normal", normal_n, -3.0, 5.0);
     for (auto _ : st) benchmark::DoNotOptimize(hand::normal_loglik_gradient(v.x.data(), v.x.size(), 0.7, 1.9));
@@ -224,6 +247,9 @@ void check_vectors() {
         double const H = hand::logsumexp_gradient(v.x.data(), n, v.g.data());
         check("logsumexp", L, H, 1e-13);
         check("logsumexp gradient", g, v.g, 1e-12);
+        double const L2 = tg::gradient(lse_written, tg::gradient_to(v.g), v.x);
+        check("logsumexp written once", L2, H, 1e-13);
+        check("logsumexp written once, gradient", g, v.g, 1e-12);
     }
     for (std::size_t n : {rosen_small, rosen_large}) {
         auto& v = vec("rosen", n, -1.5, 1.5);
@@ -332,12 +358,15 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("lse_small_hand", BM_lse_hand<&lse_small>);
     benchmark::RegisterBenchmark("lse_large_typegrad", BM_lse_typegrad<&lse_large>);
     benchmark::RegisterBenchmark("lse_large_hand", BM_lse_hand<&lse_large>);
+    benchmark::RegisterBenchmark("lse_written_small_typegrad", BM_lse_written_typegrad<&lse_small>);
+    benchmark::RegisterBenchmark("lse_written_large_typegrad", BM_lse_written_typegrad<&lse_large>);
     benchmark::RegisterBenchmark("rosen_small_typegrad", BM_rosen_typegrad<&rosen_small>);
     benchmark::RegisterBenchmark("rosen_small_hand", BM_rosen_hand<&rosen_small>);
     benchmark::RegisterBenchmark("rosen_large_typegrad", BM_rosen_typegrad<&rosen_large>);
     benchmark::RegisterBenchmark("rosen_large_hand", BM_rosen_hand<&rosen_large>);
     benchmark::RegisterBenchmark("normal_typegrad", BM_normal_typegrad);
     benchmark::RegisterBenchmark("normal_hand", BM_normal_hand);
+    benchmark::RegisterBenchmark("normal_hand_as_written", BM_normal_hand_as_written);
     benchmark::RegisterBenchmark("logistic_small_typegrad", BM_logistic_typegrad<&logistic_small>);
     benchmark::RegisterBenchmark("logistic_small_hand", BM_logistic_hand<&logistic_small>);
     benchmark::RegisterBenchmark("logistic_small_hand_fused", BM_logistic_hand_fused<&logistic_small>);
@@ -354,9 +383,12 @@ int main(int argc, char** argv) {
         {"p6-full-gradient", 100000, "p6_full_typegrad", "p6_full_hand", "hand"},
         {"logsumexp-gradient", lse_small, "lse_small_typegrad", "lse_small_hand", "hand"},
         {"logsumexp-gradient", lse_large, "lse_large_typegrad", "lse_large_hand", "hand"},
+        {"logsumexp-written-gradient", lse_small, "lse_written_small_typegrad", "lse_small_hand", "hand"},
+        {"logsumexp-written-gradient", lse_large, "lse_written_large_typegrad", "lse_large_hand", "hand"},
         {"rosenbrock-gradient", rosen_small, "rosen_small_typegrad", "rosen_small_hand", "hand"},
         {"rosenbrock-gradient", rosen_large, "rosen_large_typegrad", "rosen_large_hand", "hand"},
         {"normal-loglik-gradient", normal_n, "normal_typegrad", "normal_hand", "hand"},
+        {"normal-loglik-gradient", normal_n, "normal_typegrad", "normal_hand_as_written", "hand-as-written"},
         {"logistic-nll-gradient", logistic_small * 100, "logistic_small_typegrad", "logistic_small_hand", "hand"},
         {"logistic-nll-gradient", logistic_small * 100, "logistic_small_typegrad", "logistic_small_hand_fused", "hand-fused"},
         {"logistic-nll-gradient", logistic_large * 100, "logistic_large_typegrad", "logistic_large_hand", "hand"},
