@@ -340,7 +340,9 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
     chunk_parts<T> parts{ws.template take<T>(chunks * per_chunk), per_chunk};
     for (std::ptrdiff_t q = 0; q < chunks * per_chunk; ++q) parts.data[q] = T(0);
     cpu_options run = o;
-    bool const overlap = targets_overlap(t);
+    std::size_t arrays = 0;  // only arrays can share memory (a number target is its own)
+    for (std::size_t s = 0; s < S; ++s) arrays += Targets_[s] && t[s].size > 1;
+    bool const overlap = arrays > 1 && targets_overlap(t);
     if (overlap) run.threads = 1;
     for (std::size_t s = 0; s < S; ++s)
         t[s].direct_write = Targets_[s] && t[s].kind == how::direct && t[s].in_place && t[s].assign && !overlap;
