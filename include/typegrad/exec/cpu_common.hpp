@@ -190,7 +190,7 @@ array_layout<sizeof...(A), Problem::dot_count> make_layout(std::tuple<A...> cons
         }
     }
     L.it = it;
-    L.count = it.size();
+    L.count = checked_size(it);
     for (std::size_t i = 0; i < N; ++i) {
         L.in[i] = make_walk(it, elem[i], strides[i]);
         if (Problem::contracted(i)) L.in[i].contracted_stride = strides[i][full[i].rank - 1];

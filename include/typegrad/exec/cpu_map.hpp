@@ -23,7 +23,7 @@ auto to_map_sinks(Out&& out) {
 }
 
 template <class T, class S>
-void check_map_sink(S const& s, dims const& it, std::string const& what) {
+void check_map_sink(S const& s, dims const& it, argument_label const& what) {
     static_assert(!std::is_pointer_v<S>, "typegrad: tg::map writes arrays; a number cannot receive its results");
     check_sink<T>(s, it, what, "the shape the inputs broadcast to");
 }
@@ -58,15 +58,13 @@ template <class T, class V, class... R>
 void check_map_sinks(partial_sinks<V, R...> const& s, dims const& it) {
     std::apply([&](auto const&... v) {
         std::size_t j = 0;
-        (check_map_sink<T>(v, it, argument_name("output", j++)), ...);
+        (check_map_sink<T>(v, it, {argument_kind::output, j++, 0}), ...);
     }, s.values);
     std::size_t j = 0;
     std::apply([&](auto const&... row) {
         ((std::apply([&](auto const&... d) {
               std::size_t i = 0;
-              (check_map_sink<T>(d, it, "the partial of output " + std::to_string(j) + " with respect to input " +
-                                            std::to_string(i++)),
-               ...);
+              (check_map_sink<T>(d, it, {argument_kind::partial, j, i++}), ...);
           }, row),
           ++j),
          ...);
@@ -97,6 +95,8 @@ void run_map(cpu_options o, Pack const& pack, partial_sinks<V, R...> const& sink
                   "typegrad: tg::map does not give element-wise partials of an expression with tg::dot (they are "
                   "arrays); differentiate a loss with tg::sum or tg::mean");
 
+    check_thread_count(o.threads);
+    validate_call(in, sinks);  // every array: null data, extents, strides, overlap (exec/validate.hpp)
     auto const L = make_layout<P>(in, std::index_sequence_for<A...>{});
     check_map_sinks<T>(sinks, L.it);  // everything is checked before anything is written
     if (L.count == 0) return;

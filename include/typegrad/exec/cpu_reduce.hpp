@@ -47,8 +47,7 @@ T* sink_data(S const& s) {
 
 template <class T, class S, class A>
 int check_gradient_sink(S const& s, A const& input, std::size_t i) {
-    check_sink<T>(s, array_shape(input), "the gradient of input " + std::to_string(i),
-                  "the gradient of an input has the input's shape");
+    check_sink<T>(s, array_shape(input), {argument_kind::gradient, i, 0}, "the gradient of an input has the input's shape");
     return 0;
 }
 
@@ -295,6 +294,8 @@ template <bool Mean, class E, class... S, class... A>
 auto run_reduce(cpu_options o, E const& e, std::tuple<S...> const& sinks, std::tuple<A...> const& in) {
     static_assert(sizeof...(S) == 0 || sizeof...(S) == sizeof...(A),
                   "typegrad: tg::gradient_to needs one entry (an array, a number or tg::skip) per input");
+    check_thread_count(o.threads);
+    validate_call(in, sinks);  // every array: null data, extents, strides, overlap (exec/validate.hpp)
     if constexpr (sizeof...(S) == 0)
         return run_reduce_checked<Mean>(o, e, sinks, in);
     else if constexpr (sizeof...(S) == sizeof...(A)) {

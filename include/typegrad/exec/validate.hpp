@@ -1,0 +1,467 @@
+// typegrad/exec/validate.hpp: the checks every array argument of an executor call passes
+// on entry, before anything is read or written.
+//
+// Every array, however it was made (tg::view, an aggregate-built tg::array_ref, std::span,
+// std::vector, Eigen through interop/eigen.hpp):
+//   - has a data pointer unless it has no elements;
+//   - has no negative extent, and no negative stride on an axis of more than one element;
+//   - has an element count, and a memory span (first to last element), that fit
+//     std::ptrdiff_t and the address space.
+// Every array written (an output, a partial, a gradient: a "sink"):
+//   - has no two elements in the same memory (no stride 0 on an axis of more than one
+//     element, no other self-overlap);
+//   - shares no memory with another sink;
+//   - shares no memory with an input, except that an output or a partial may be exactly an
+//     input (same address, element size, extents and strides: tg::map in place). A gradient
+//     shares memory with no input at all: the reductions zero and accumulate gradient arrays
+//     (an input tg::dot contracts, an input the expression does not use) while inputs are
+//     still to be read, so even the exact input would be read after it was overwritten.
+// A pair is compared by its address ranges first; only pairs whose ranges meet get the finer
+// test (which elements meet). Messages are put into words only when a check fails.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+
+#include "array_ref.hpp"
+
+namespace typegrad::detail {
+
+enum class argument_kind : unsigned char { input, output, partial, gradient };
+
+/// Which argument of a call it is: put into words ("input 2", "output 0", "the partial of
+/// output 0 with respect to input 1", "the gradient of input 1") only for a message.
+struct argument_label {
+    argument_kind kind = argument_kind::input;
+    std::size_t index = 0;  // the input, the output, or the input whose gradient it is
+    std::size_t wrt = 0;    // a partial: the input it is taken with respect to
+};
+
+inline std::string to_string(argument_label const& l) {
+    switch (l.kind) {
+        case argument_kind::input: return "input " + std::to_string(l.index);
+        case argument_kind::output: return "output " + std::to_string(l.index);
+        case argument_kind::partial:
+            return "the partial of output " + std::to_string(l.index) + " with respect to input " +
+                   std::to_string(l.wrt);
+        case argument_kind::gradient: return "the gradient of input " + std::to_string(l.index);
+    }
+    return "an argument";
+}
+
+/// Whether an array written may be exactly one of the inputs.
+enum class in_place : unsigned char { refused, allowed };
+
+/// One array argument as the checks see it: its memory and layout, its element type erased.
+struct array_argument {
+    void const* data = nullptr;
+    std::size_t element_size = 0;
+    std::size_t rank = 0;
+    std::ptrdiff_t extent[max_rank] = {};
+    std::ptrdiff_t stride[max_rank] = {};
+    argument_label label{};
+    in_place alias = in_place::refused;
+};
+
+template <class T, std::size_t R>
+constexpr array_argument describe(array_ref<T, R> const& a, argument_label label, in_place alias = in_place::refused) {
+    array_argument d;
+    d.data = a.data;
+    d.element_size = sizeof(T);
+    d.rank = R;
+    for (std::size_t k = 0; k < R; ++k) {
+        d.extent[k] = a.extent[k];
+        d.stride[k] = a.stride[k];
+    }
+    d.label = label;
+    d.alias = alias;
+    return d;
+}
+/// A number written through a pointer (a scalar input's gradient): an array of rank 0.
+template <class T>
+constexpr array_argument describe(T* p, argument_label label, in_place alias = in_place::refused) {
+    array_argument d;
+    d.data = p;
+    d.element_size = sizeof(T);
+    d.label = label;
+    d.alias = alias;
+    return d;
+}
+
+namespace validate_detail {
+
+/// "(2, 3)": extents or strides, as NumPy prints shapes.
+inline std::string numbers(std::ptrdiff_t const* v, std::size_t rank) {
+    std::string r = "(";
+    for (std::size_t k = 0; k < rank; ++k) r += (k > 0 ? ", " : "") + std::to_string(v[k]);
+    return r + (rank == 1 ? ",)" : ")");
+}
+
+[[noreturn]] inline void fail(argument_label const& l, std::string const& problem) {
+    throw std::invalid_argument("typegrad: " + to_string(l) + " " + problem);
+}
+
+[[noreturn]] inline void fail_layout(array_argument const& a, char const* problem) {
+    fail(a.label, std::string(problem) + " (extents " + numbers(a.extent, a.rank) + ", strides " +
+                      numbers(a.stride, a.rank) + ")");
+}
+
+/// Where an array's bytes lie: [lo, hi), and its element count.
+struct footprint {
+    std::uintptr_t lo = 0, hi = 0;
+    std::ptrdiff_t elements = 0;
+};
+
+/// The most bytes an array may span: a quarter of std::ptrdiff_t's range, so that the
+/// overlap test's offsets (of two arrays whose ranges meet) cannot overflow; no machine has
+/// that much memory.
+inline constexpr std::ptrdiff_t max_span_bytes = std::numeric_limits<std::ptrdiff_t>::max() / 4;
+
+/// Checks one array on its own; returns where its bytes lie.
+inline footprint check_array(array_argument const& a) {
+    bool empty = false;
+    for (std::size_t k = 0; k < a.rank; ++k) {
+        std::ptrdiff_t const e = a.extent[k], s = a.stride[k];
+        if (e < 0)
+            fail(a.label, "has a negative extent (" + std::to_string(e) + ") on axis " + std::to_string(k) +
+                              "; extents " + numbers(a.extent, a.rank));
+        if (s < 0 && e > 1)
+            fail(a.label, "has a negative stride (" + std::to_string(s) + ") on axis " + std::to_string(k) +
+                              "; negative strides are not supported (view the elements in increasing order)");
+        empty = empty || e == 0;
+    }
+    footprint f;
+    if (empty) return f;  // no elements: any pointer, no memory
+    std::ptrdiff_t n = 1, span = 0;  // elements, and the offset of the last one (in elements)
+    for (std::size_t k = 0; k < a.rank; ++k)
+        if (__builtin_mul_overflow(n, a.extent[k], &n))
+            fail(a.label, "has extents " + numbers(a.extent, a.rank) +
+                              ", whose product (the element count) overflows std::ptrdiff_t");
+    for (std::size_t k = 0; k < a.rank; ++k) {
+        std::ptrdiff_t step = 0;
+        if (__builtin_mul_overflow(a.extent[k] - 1, a.stride[k], &step) || __builtin_add_overflow(span, step, &span))
+            fail_layout(a, "has a last element whose offset (extents times strides) overflows std::ptrdiff_t");
+    }
+    if (a.data == nullptr)
+        fail(a.label, "has a null data pointer but " + std::to_string(n) + " elements (extents " +
+                          numbers(a.extent, a.rank) + ")");
+    std::ptrdiff_t const width = static_cast<std::ptrdiff_t>(a.element_size);
+    std::ptrdiff_t bytes = 0;
+    auto const lo = reinterpret_cast<std::uintptr_t>(a.data);
+    if (__builtin_mul_overflow(span, width, &bytes) || __builtin_add_overflow(bytes, width, &bytes) ||
+        bytes > max_span_bytes || static_cast<std::uintptr_t>(bytes) > std::numeric_limits<std::uintptr_t>::max() - lo)
+        fail_layout(a, "has a last element beyond the address space");
+    f.lo = lo;
+    f.hi = lo + static_cast<std::uintptr_t>(bytes);
+    f.elements = n;
+    return f;
+}
+
+/// The bytes of an array relative to an origin: {base + sum_k i_k stride[k] + t : 0 <= i_k <
+/// extent[k], 0 <= t < width}, over the axes that have more than one element and a stride.
+struct byte_set {
+    std::ptrdiff_t base = 0, width = 0;
+    std::size_t rank = 0;
+    std::ptrdiff_t extent[max_rank] = {}, stride[max_rank] = {};
+
+    std::ptrdiff_t span() const {
+        std::ptrdiff_t s = 0;
+        for (std::size_t k = 0; k < rank; ++k) s += (extent[k] - 1) * stride[k];
+        return s;
+    }
+    std::ptrdiff_t hi() const { return base + span() + width; }
+    /// True when the bytes form one interval (each axis steps by at most what the smaller ones cover).
+    bool dense() const {
+        std::size_t order[max_rank];
+        sort_axes(order);
+        std::ptrdiff_t covered = width;
+        for (std::size_t q = 0; q < rank; ++q) {
+            std::size_t const k = order[q];
+            if (stride[k] > covered) return false;
+            covered += (extent[k] - 1) * stride[k];
+        }
+        return true;
+    }
+    /// True when no two elements share a byte because each axis steps past all the smaller ones.
+    bool nested() const {
+        std::size_t order[max_rank];
+        sort_axes(order);
+        std::ptrdiff_t covered = width;
+        for (std::size_t q = 0; q < rank; ++q) {
+            std::size_t const k = order[q];
+            if (stride[k] < covered) return false;
+            covered += (extent[k] - 1) * stride[k];
+        }
+        return true;
+    }
+    /// Axes by increasing stride.
+    void sort_axes(std::size_t* order) const {
+        for (std::size_t k = 0; k < rank; ++k) order[k] = k;
+        for (std::size_t i = 1; i < rank; ++i)
+            for (std::size_t j = i; j > 0 && stride[order[j]] < stride[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
+    }
+    std::size_t largest_axis() const {
+        std::size_t best = 0;
+        for (std::size_t k = 1; k < rank; ++k)
+            if (stride[k] > stride[best]) best = k;
+        return best;
+    }
+    /// The set without axis k, its index there fixed to i.
+    byte_set slice(std::size_t k, std::ptrdiff_t i) const {
+        byte_set r = *this;
+        r.base += i * stride[k];
+        for (std::size_t j = k; j + 1 < rank; ++j) {
+            r.extent[j] = extent[j + 1];
+            r.stride[j] = stride[j + 1];
+        }
+        r.rank = rank - 1;
+        return r;
+    }
+};
+
+inline byte_set byte_set_of(array_argument const& a, std::uintptr_t origin) {
+    byte_set s;
+    s.base = static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(a.data) - origin);
+    s.width = static_cast<std::ptrdiff_t>(a.element_size);
+    for (std::size_t k = 0; k < a.rank; ++k)
+        if (a.extent[k] > 1 && a.stride[k] != 0) {
+            s.extent[s.rank] = a.extent[k];
+            s.stride[s.rank] = a.stride[k] * s.width;
+            ++s.rank;
+        }
+    return s;
+}
+
+enum class meet { no, yes, unknown };
+
+/// a / b rounded down (b > 0).
+constexpr std::ptrdiff_t floor_div(std::ptrdiff_t a, std::ptrdiff_t b) {
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/// Whether two byte sets share a byte: split the axis with the largest stride, visiting only
+/// the indices whose slice can reach the other set. `budget` bounds the work (slices visited).
+inline meet intersect(byte_set const& a, byte_set const& b, std::ptrdiff_t& budget) {
+    if (a.base >= b.hi() || b.base >= a.hi()) return meet::no;
+    if (--budget < 0) return meet::unknown;
+    bool const da = a.dense(), db = b.dense();
+    if (da && db) return meet::yes;
+    // Split the non-dense set (the one with the larger step if both are).
+    bool const split_a = !da && (db || a.stride[a.largest_axis()] >= b.stride[b.largest_axis()]);
+    byte_set const& x = split_a ? a : b;
+    byte_set const& y = split_a ? b : a;
+    std::size_t const k = x.largest_axis();
+    std::ptrdiff_t const s = x.stride[k];
+    byte_set const rest = x.slice(k, 0);
+    std::ptrdiff_t const rest_len = rest.span() + rest.width;
+    // Slice i covers [rest.base + i s, rest.base + i s + rest_len); it can meet y only if it
+    // starts before y.hi() and ends after y.base.
+    std::ptrdiff_t const first = std::max<std::ptrdiff_t>(0, floor_div(y.base - rest.base - rest_len, s) + 1);
+    std::ptrdiff_t const last = std::min<std::ptrdiff_t>(x.extent[k] - 1, floor_div(y.hi() - 1 - rest.base, s));
+    meet r = meet::no;
+    for (std::ptrdiff_t i = first; i <= last; ++i) {
+        meet const m = intersect(x.slice(k, i), y, budget);
+        if (m == meet::yes) return m;
+        if (m == meet::unknown) r = m;
+    }
+    return r;
+}
+
+/// Whether two elements of a set share a byte: the set without its largest axis overlaps
+/// itself, or two of its slices along that axis meet (a slice and itself shifted by d steps).
+inline meet self_intersect(byte_set const& a, std::ptrdiff_t& budget) {
+    if (a.rank == 0 || a.nested()) return meet::no;
+    std::size_t const k = a.largest_axis();
+    byte_set const rest = a.slice(k, 0);
+    meet r = self_intersect(rest, budget);
+    if (r == meet::yes) return r;
+    for (std::ptrdiff_t d = 1; d < a.extent[k] && d * a.stride[k] < rest.span() + rest.width; ++d) {
+        byte_set shifted = rest;
+        shifted.base += d * a.stride[k];
+        meet const m = intersect(rest, shifted, budget);
+        if (m == meet::yes) return m;
+        if (m == meet::unknown) r = m;
+    }
+    return r;
+}
+
+/// True when a and b are the same array: address, element size, extents and the strides
+/// of every axis that has more than one element.
+inline bool same_array(array_argument const& a, array_argument const& b) {
+    if (a.data != b.data || a.element_size != b.element_size || a.rank != b.rank) return false;
+    for (std::size_t k = 0; k < a.rank; ++k)
+        if (a.extent[k] != b.extent[k] || (a.extent[k] > 1 && a.stride[k] != b.stride[k])) return false;
+    return true;
+}
+
+/// Finer work is bounded by a few times the elements involved (the call itself costs that).
+inline std::ptrdiff_t work_budget(footprint const& a, footprint const& b) {
+    return 4096 + 4 * (a.elements < b.elements ? a.elements : b.elements);
+}
+
+/// Whether the elements of a and b (whose address ranges meet) share memory.
+inline meet elements_meet(array_argument const& a, footprint const& fa, array_argument const& b, footprint const& fb) {
+    std::uintptr_t const origin = fa.lo < fb.lo ? fa.lo : fb.lo;
+    byte_set const sa = byte_set_of(a, origin), sb = byte_set_of(b, origin);
+    std::ptrdiff_t budget = work_budget(fa, fb);
+    return intersect(sa, sb, budget);
+}
+
+[[noreturn]] inline void fail_overlap(array_argument const& sink, array_argument const& other, meet m,
+                                      char const* rule) {
+    fail(sink.label, std::string(m == meet::unknown ? "may share memory with " : "shares memory with ") +
+                         to_string(other.label) + "; " + rule +
+                         (m == meet::unknown ? " (typegrad could not rule the overlap out with its bounded test)" : ""));
+}
+
+}  // namespace validate_detail
+
+/// The one entry: checks every array of one call, inputs (read) and sinks (written), and
+/// throws std::invalid_argument naming the argument and the problem. No allocation, no
+/// message building unless it throws. An executor calls it once per call, before it reads
+/// or writes anything.
+inline void validate_arrays(std::span<array_argument const> inputs, std::span<array_argument const> sinks) {
+    using namespace validate_detail;
+    constexpr std::size_t most = 64;  // footprints kept on the stack; more are recomputed
+    footprint in_at[most], sink_at[most];
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        footprint const f = check_array(inputs[i]);
+        if (i < most) in_at[i] = f;
+    }
+    for (std::size_t j = 0; j < sinks.size(); ++j) {
+        array_argument const& s = sinks[j];
+        footprint const f = check_array(s);
+        if (j < most) sink_at[j] = f;
+        if (f.elements == 0) continue;
+        for (std::size_t k = 0; k < s.rank; ++k)
+            if (s.extent[k] > 1 && s.stride[k] == 0)
+                fail(s.label, "has stride 0 on axis " + std::to_string(k) + " (extent " + std::to_string(s.extent[k]) +
+                                  "): several results would be written to one element");
+        std::ptrdiff_t budget = 4096 + 4 * f.elements;
+        meet const m = self_intersect(byte_set_of(s, f.lo), budget);
+        if (m != meet::no)
+            fail_layout(s, m == meet::yes ? "overlaps itself: several of its elements share memory, so several "
+                                            "results would be written to one place"
+                                          : "may overlap itself (typegrad could not rule it out with its bounded "
+                                            "test)");
+    }
+    auto input_at = [&](std::size_t i) { return i < most ? in_at[i] : check_array(inputs[i]); };
+    auto written_at = [&](std::size_t j) { return j < most ? sink_at[j] : check_array(sinks[j]); };
+    for (std::size_t j = 0; j < sinks.size(); ++j) {
+        array_argument const& s = sinks[j];
+        footprint const fs = written_at(j);
+        if (fs.elements == 0) continue;
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            footprint const fi = input_at(i);
+            if (fi.elements == 0 || fi.lo >= fs.hi || fs.lo >= fi.hi) continue;  // the common case: apart
+            if (s.alias == in_place::allowed && same_array(s, inputs[i])) continue;
+            meet const m = elements_meet(s, fs, inputs[i], fi);
+            if (m == meet::no) continue;
+            fail_overlap(s, inputs[i], m,
+                         s.alias == in_place::allowed
+                             ? "an output may be exactly an input (the same data, element type, extents and "
+                               "strides: computed in place) but must not share only part of its memory, or the "
+                               "same memory in another order"
+                             : "a gradient must not share memory with any input (the reduction writes it while "
+                               "the inputs are still being read)");
+        }
+        for (std::size_t k = 0; k < j; ++k) {
+            footprint const fk = written_at(k);
+            if (fk.elements == 0 || fk.lo >= fs.hi || fs.lo >= fk.hi) continue;
+            meet const m = same_array(s, sinks[k]) ? meet::yes : elements_meet(s, fs, sinks[k], fk);
+            if (m == meet::no) continue;
+            fail_overlap(s, sinks[k], m, "every array written needs memory of its own (give each output, partial "
+                                         "and gradient a separate array)");
+        }
+    }
+}
+
+/// Rejects a thread count that means nothing (0 takes the default).
+inline void check_thread_count(int threads) {
+    if (threads < 0)
+        throw std::invalid_argument("typegrad: cpu_options::threads is " + std::to_string(threads) +
+                                    "; give a positive number of threads, or 0 for the default");
+}
+
+// ---------------------------------------------------------------------------------------
+// The executors' call: inputs as converted (a std::tuple of array_refs) and sinks as
+// stored (tg::map's partial_sinks, or tg::sum's std::tuple of gradient entries).
+
+template <class S>
+inline constexpr std::size_t sink_array_count = std::is_same_v<S, skip_t> ? 0 : 1;
+
+template <class S>
+constexpr void add_sink(array_argument* out, std::size_t& n, S const& s, argument_label label, in_place alias) {
+    if constexpr (!std::is_same_v<S, skip_t>) out[n++] = describe(s, label, alias);
+}
+
+template <class Tuple>
+struct tuple_sink_count;
+template <class... S>
+struct tuple_sink_count<std::tuple<S...>> {
+    static constexpr std::size_t value = (std::size_t(0) + ... + sink_array_count<S>);
+};
+
+template <class Rows>
+struct rows_sink_count;
+template <class... R>
+struct rows_sink_count<std::tuple<R...>> {
+    static constexpr std::size_t value = (std::size_t(0) + ... + tuple_sink_count<R>::value);
+};
+
+/// Arrays written by a call: a std::tuple of gradient entries, or a partial_sinks (values and rows).
+template <class Sinks>
+struct sink_list {
+    static constexpr std::size_t count = tuple_sink_count<Sinks>::value;
+    static constexpr void collect(Sinks const& sinks, array_argument* out, std::size_t& n) {
+        std::apply([&](auto const&... s) {
+            std::size_t i = 0;
+            (add_sink(out, n, s, argument_label{argument_kind::gradient, i++, 0}, in_place::refused), ...);
+        }, sinks);
+    }
+};
+template <class Sinks>
+    requires requires { typename Sinks::is_partial_sinks; }
+struct sink_list<Sinks> {
+    using values_t = decltype(Sinks::values);
+    using rows_t = decltype(Sinks::rows);
+    static constexpr std::size_t count = tuple_sink_count<values_t>::value + rows_sink_count<rows_t>::value;
+    static constexpr void collect(Sinks const& sinks, array_argument* out, std::size_t& n) {
+        std::apply([&](auto const&... v) {
+            std::size_t j = 0;
+            (add_sink(out, n, v, argument_label{argument_kind::output, j++, 0}, in_place::allowed), ...);
+        }, sinks.values);
+        std::size_t j = 0;
+        std::apply([&](auto const&... row) {
+            ((std::apply([&](auto const&... d) {
+                  std::size_t i = 0;
+                  (add_sink(out, n, d, argument_label{argument_kind::partial, j, i++}, in_place::allowed), ...);
+              }, row),
+              ++j),
+             ...);
+        }, sinks.rows);
+    }
+};
+
+/// Checks every array of one executor call (see validate_arrays).
+template <class... A, class Sinks>
+void validate_call(std::tuple<A...> const& inputs, Sinks const& sinks) {
+    constexpr std::size_t N = sizeof...(A), K = sink_list<Sinks>::count;
+    array_argument in[N == 0 ? 1 : N], out[K == 0 ? 1 : K];
+    std::apply([&](auto const&... a) {
+        std::size_t i = 0;
+        ((in[i] = describe(a, argument_label{argument_kind::input, i, 0}), ++i), ...);
+    }, inputs);
+    std::size_t k = 0;
+    sink_list<Sinks>::collect(sinks, out, k);
+    validate_arrays(std::span<array_argument const>(in, N), std::span<array_argument const>(out, k));
+}
+
+}  // namespace typegrad::detail
