@@ -68,7 +68,7 @@ def read(path):
             elif line.startswith("cfn="):
                 callee = name_of(fn_names, line[4:])
             elif line.startswith("calls="):
-                if callee in ("malloc", "operator new(unsigned long)"):
+                if callee == "malloc":
                     mallocs += int(line.split("=")[1].split()[0])
                 skip = True
             elif line.startswith("summary:"):

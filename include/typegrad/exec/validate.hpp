@@ -21,6 +21,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -29,7 +30,9 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
+#include "../config.hpp"
 #include "array_ref.hpp"
 
 namespace typegrad::detail {
@@ -60,40 +63,23 @@ inline std::string to_string(argument_label const& l) {
 enum class in_place : unsigned char { refused, allowed };
 
 /// One array argument as the checks see it: its memory and layout, its element type erased.
+/// Made by describe(), which checks the array on its own first. Only the first `rank`
+/// extents and strides are meaningful.
+/// (No default member values: describe() sets every field, and an executor's array of them
+/// costs nothing to declare.)
 struct array_argument {
-    void const* data = nullptr;
-    std::size_t element_size = 0;
-    std::size_t rank = 0;
-    std::ptrdiff_t extent[max_rank] = {};
-    std::ptrdiff_t stride[max_rank] = {};
-    argument_label label{};
-    in_place alias = in_place::refused;
+    void const* data;
+    std::size_t element_size;
+    std::size_t rank;
+    std::ptrdiff_t extent[max_rank];
+    std::ptrdiff_t stride[max_rank];
+    argument_label label;
+    in_place alias;
+    // Found by describe():
+    std::uintptr_t lo, hi;  // its bytes, [lo, hi) (empty when it has no elements)
+    std::ptrdiff_t elements;
+    bool nested;  // no two of its elements can share memory (each axis steps past the later ones)
 };
-
-template <class T, std::size_t R>
-constexpr array_argument describe(array_ref<T, R> const& a, argument_label label, in_place alias = in_place::refused) {
-    array_argument d;
-    d.data = a.data;
-    d.element_size = sizeof(T);
-    d.rank = R;
-    for (std::size_t k = 0; k < R; ++k) {
-        d.extent[k] = a.extent[k];
-        d.stride[k] = a.stride[k];
-    }
-    d.label = label;
-    d.alias = alias;
-    return d;
-}
-/// A number written through a pointer (a scalar input's gradient): an array of rank 0.
-template <class T>
-constexpr array_argument describe(T* p, argument_label label, in_place alias = in_place::refused) {
-    array_argument d;
-    d.data = p;
-    d.element_size = sizeof(T);
-    d.label = label;
-    d.alias = alias;
-    return d;
-}
 
 namespace validate_detail {
 
@@ -113,56 +99,127 @@ inline std::string numbers(std::ptrdiff_t const* v, std::size_t rank) {
                       numbers(a.stride, a.rank) + ")");
 }
 
-/// Where an array's bytes lie: [lo, hi), and its element count.
-struct footprint {
-    std::uintptr_t lo = 0, hi = 0;
-    std::ptrdiff_t elements = 0;
-};
+/// What is wrong with one array on its own.
+enum class array_problem { negative_extent, negative_stride, count_overflows, offset_overflows, null_data,
+                           beyond_address_space, zero_stride };
+
+/// The message of an array_problem (out of line: the checks' fast path stays small).
+[[noreturn]] TYPEGRAD_COLD inline void fail_array(array_argument const& a, array_problem p, std::size_t axis) {
+    std::string const at = " on axis " + std::to_string(axis);
+    switch (p) {
+        case array_problem::negative_extent:
+            fail(a.label, "has a negative extent (" + std::to_string(a.extent[axis]) + ")" + at + "; extents " +
+                              numbers(a.extent, a.rank));
+        case array_problem::negative_stride:
+            fail(a.label, "has a negative stride (" + std::to_string(a.stride[axis]) + ")" + at +
+                              "; negative strides are not supported (view the elements in increasing order)");
+        case array_problem::count_overflows:
+            fail(a.label, "has extents " + numbers(a.extent, a.rank) +
+                              ", whose product (the element count) overflows std::ptrdiff_t");
+        case array_problem::offset_overflows:
+            fail_layout(a, "has a last element whose offset (extents times strides) overflows std::ptrdiff_t");
+        case array_problem::null_data: {
+            std::ptrdiff_t n = 1;
+            for (std::size_t k = 0; k < a.rank; ++k) n *= a.extent[k];
+            fail(a.label, "has a null data pointer but " + std::to_string(n) + " elements (extents " +
+                              numbers(a.extent, a.rank) + ")");
+        }
+        case array_problem::beyond_address_space: fail_layout(a, "has a last element beyond the address space");
+        case array_problem::zero_stride:
+            fail(a.label, "has stride 0" + at + " (extent " + std::to_string(a.extent[axis]) +
+                              "): several results would be written to one element");
+    }
+    fail(a.label, "is not a valid array");
+}
 
 /// The most bytes an array may span: a quarter of std::ptrdiff_t's range, so that the
 /// overlap test's offsets (of two arrays whose ranges meet) cannot overflow; no machine has
 /// that much memory.
 inline constexpr std::ptrdiff_t max_span_bytes = std::numeric_limits<std::ptrdiff_t>::max() / 4;
 
-/// Checks one array on its own; returns where its bytes lie.
-inline footprint check_array(array_argument const& a) {
-    bool empty = false;
-    for (std::size_t k = 0; k < a.rank; ++k) {
-        std::ptrdiff_t const e = a.extent[k], s = a.stride[k];
-        if (e < 0)
-            fail(a.label, "has a negative extent (" + std::to_string(e) + ") on axis " + std::to_string(k) +
-                              "; extents " + numbers(a.extent, a.rank));
-        if (s < 0 && e > 1)
-            fail(a.label, "has a negative stride (" + std::to_string(s) + ") on axis " + std::to_string(k) +
-                              "; negative strides are not supported (view the elements in increasing order)");
-        empty = empty || e == 0;
-    }
-    footprint f;
-    if (empty) return f;  // no elements: any pointer, no memory
+/// Checks the layout of one array on its own and records where its bytes lie and whether its
+/// elements are nested. R (the rank) and W (the element size) are compile-time, so that the
+/// loops unroll and the bounds fold.
+template <std::size_t R, std::size_t W>
+constexpr void check_layout(array_argument& a) {
     std::ptrdiff_t n = 1, span = 0;  // elements, and the offset of the last one (in elements)
-    for (std::size_t k = 0; k < a.rank; ++k)
-        if (__builtin_mul_overflow(n, a.extent[k], &n))
-            fail(a.label, "has extents " + numbers(a.extent, a.rank) +
-                              ", whose product (the element count) overflows std::ptrdiff_t");
-    for (std::size_t k = 0; k < a.rank; ++k) {
+    bool empty = false, count_overflow = false, offset_overflow = false;
+    for (std::size_t k = 0; k < R; ++k) {
+        std::ptrdiff_t const e = a.extent[k], s = a.stride[k];
+        if (e <= 1) {
+            if (e < 0) fail_array(a, array_problem::negative_extent, k);
+            empty = empty || e == 0;
+            continue;
+        }
+        if (s < 0) fail_array(a, array_problem::negative_stride, k);
         std::ptrdiff_t step = 0;
-        if (__builtin_mul_overflow(a.extent[k] - 1, a.stride[k], &step) || __builtin_add_overflow(span, step, &span))
-            fail_layout(a, "has a last element whose offset (extents times strides) overflows std::ptrdiff_t");
+        count_overflow = __builtin_mul_overflow(n, e, &n) || count_overflow;
+        offset_overflow = __builtin_mul_overflow(e - 1, s, &step) || __builtin_add_overflow(span, step, &span) ||
+                          offset_overflow;
     }
-    if (a.data == nullptr)
-        fail(a.label, "has a null data pointer but " + std::to_string(n) + " elements (extents " +
-                          numbers(a.extent, a.rank) + ")");
-    std::ptrdiff_t const width = static_cast<std::ptrdiff_t>(a.element_size);
-    std::ptrdiff_t bytes = 0;
+    a.lo = a.hi = 0;
+    a.elements = 0;
+    a.nested = true;
+    if (empty) return;  // no elements: any pointer, no memory
+    if (count_overflow) fail_array(a, array_problem::count_overflows, 0);
+    if (offset_overflow) fail_array(a, array_problem::offset_overflows, 0);
+    if (a.data == nullptr) fail_array(a, array_problem::null_data, 0);
+    constexpr auto width = static_cast<std::ptrdiff_t>(W);
     auto const lo = reinterpret_cast<std::uintptr_t>(a.data);
-    if (__builtin_mul_overflow(span, width, &bytes) || __builtin_add_overflow(bytes, width, &bytes) ||
-        bytes > max_span_bytes || static_cast<std::uintptr_t>(bytes) > std::numeric_limits<std::uintptr_t>::max() - lo)
-        fail_layout(a, "has a last element beyond the address space");
-    f.lo = lo;
-    f.hi = lo + static_cast<std::uintptr_t>(bytes);
-    f.elements = n;
-    return f;
+    if (span > max_span_bytes / width - 1) fail_array(a, array_problem::beyond_address_space, 0);
+    auto const bytes = static_cast<std::uintptr_t>((span + 1) * width);
+    if (lo > std::numeric_limits<std::uintptr_t>::max() - bytes) fail_array(a, array_problem::beyond_address_space, 0);
+    a.lo = lo;
+    a.hi = lo + bytes;
+    a.elements = n;
+    // Nested from the last axis to the first (row-major layouts and their slices); others
+    // (column-major, transposed, stretched) get the general self-overlap test.
+    std::ptrdiff_t covered = 1;  // in elements
+    for (std::size_t k = R; k-- > 0;) {
+        if (a.extent[k] <= 1) continue;
+        a.nested = a.nested && a.stride[k] >= covered;
+        covered += (a.extent[k] - 1) * a.stride[k];
+    }
 }
+
+}  // namespace validate_detail
+
+/// Fills `d`, the description of one array argument of a call, after checking the array on
+/// its own: a data pointer unless it has no elements, no negative extent, no negative stride
+/// on an axis of more than one element, an element count and a span that fit. Throws
+/// std::invalid_argument naming `label` otherwise.
+template <class T, std::size_t R>
+constexpr void describe_into(array_argument& d, array_ref<T, R> const& a, argument_label label, in_place alias) {
+    d.data = a.data;
+    d.element_size = sizeof(T);
+    d.rank = R;
+    for (std::size_t k = 0; k < R; ++k) {
+        d.extent[k] = a.extent[k];
+        d.stride[k] = a.stride[k];
+    }
+    d.label = label;
+    d.alias = alias;
+    validate_detail::check_layout<R, sizeof(T)>(d);
+}
+/// A number written through a pointer (a scalar input's gradient): an array of rank 0.
+template <class T>
+constexpr void describe_into(array_argument& d, T* p, argument_label label, in_place alias) {
+    d.data = p;
+    d.element_size = sizeof(T);
+    d.rank = 0;
+    d.label = label;
+    d.alias = alias;
+    validate_detail::check_layout<0, sizeof(T)>(d);
+}
+/// The same, returned.
+template <class A>
+constexpr array_argument describe(A const& a, argument_label label, in_place alias = in_place::refused) {
+    array_argument d;
+    describe_into(d, a, label, alias);
+    return d;
+}
+
+namespace validate_detail {
 
 /// The bytes of an array relative to an origin: {base + sum_k i_k stride[k] + t : 0 <= i_k <
 /// extent[k], 0 <= t < width}, over the axes that have more than one element and a stride.
@@ -302,84 +359,80 @@ inline bool same_array(array_argument const& a, array_argument const& b) {
 }
 
 /// Finer work is bounded by a few times the elements involved (the call itself costs that).
-inline std::ptrdiff_t work_budget(footprint const& a, footprint const& b) {
-    return 4096 + 4 * (a.elements < b.elements ? a.elements : b.elements);
+inline std::ptrdiff_t work_budget(std::ptrdiff_t elements) { return 4096 + 4 * elements; }
+
+/// Whether the address ranges of two arrays meet (arrays without elements meet nothing).
+constexpr bool ranges_meet(array_argument const& a, array_argument const& b) {
+    return a.lo < b.hi && b.lo < a.hi;
 }
 
 /// Whether the elements of a and b (whose address ranges meet) share memory.
-inline meet elements_meet(array_argument const& a, footprint const& fa, array_argument const& b, footprint const& fb) {
-    std::uintptr_t const origin = fa.lo < fb.lo ? fa.lo : fb.lo;
-    byte_set const sa = byte_set_of(a, origin), sb = byte_set_of(b, origin);
-    std::ptrdiff_t budget = work_budget(fa, fb);
-    return intersect(sa, sb, budget);
+inline meet elements_meet(array_argument const& a, array_argument const& b) {
+    std::uintptr_t const origin = a.lo < b.lo ? a.lo : b.lo;
+    std::ptrdiff_t budget = work_budget(a.elements < b.elements ? a.elements : b.elements);
+    return intersect(byte_set_of(a, origin), byte_set_of(b, origin), budget);
 }
 
-[[noreturn]] inline void fail_overlap(array_argument const& sink, array_argument const& other, meet m,
-                                      char const* rule) {
+[[noreturn]] TYPEGRAD_COLD inline void fail_overlap(array_argument const& sink, array_argument const& other, meet m,
+                                                    char const* rule) {
     fail(sink.label, std::string(m == meet::unknown ? "may share memory with " : "shares memory with ") +
                          to_string(other.label) + "; " + rule +
                          (m == meet::unknown ? " (typegrad could not rule the overlap out with its bounded test)" : ""));
 }
 
+/// The general test of an array written whose layout is not nested: stride 0, or any other
+/// way two of its elements share memory.
+TYPEGRAD_COLD inline void check_self_overlap(array_argument const& s) {
+    for (std::size_t k = 0; k < s.rank; ++k)
+        if (s.extent[k] > 1 && s.stride[k] == 0) fail_array(s, array_problem::zero_stride, k);
+    std::ptrdiff_t budget = work_budget(s.elements);
+    meet const m = self_intersect(byte_set_of(s, s.lo), budget);
+    if (m != meet::no)
+        fail_layout(s, m == meet::yes ? "overlaps itself: several of its elements share memory, so several results "
+                                        "would be written to one place"
+                                      : "may overlap itself (typegrad could not rule it out with its bounded test)");
+}
+
+/// Sink s against input x, whose address ranges meet.
+TYPEGRAD_COLD inline void check_sink_input(array_argument const& s, array_argument const& x) {
+    if (s.alias == in_place::allowed && same_array(s, x)) return;
+    meet const m = elements_meet(s, x);
+    if (m == meet::no) return;
+    fail_overlap(s, x, m,
+                 s.alias == in_place::allowed
+                     ? "an output may be exactly an input (the same data, element type, extents and strides: "
+                       "computed in place) but must not share only part of its memory, or the same memory in another "
+                       "order"
+                     : "a gradient must not share memory with any input (the reduction writes it while the inputs are "
+                       "still being read)");
+}
+
+/// Sinks s and t, whose address ranges meet.
+TYPEGRAD_COLD inline void check_sink_sink(array_argument const& s, array_argument const& t) {
+    meet const m = same_array(s, t) ? meet::yes : elements_meet(s, t);
+    if (m == meet::no) return;
+    fail_overlap(s, t, m, "every array written needs memory of its own (give each output, partial and gradient a "
+                          "separate array)");
+}
+
 }  // namespace validate_detail
 
-/// The one entry: checks every array of one call, inputs (read) and sinks (written), and
-/// throws std::invalid_argument naming the argument and the problem. No allocation, no
-/// message building unless it throws. An executor calls it once per call, before it reads
-/// or writes anything.
+/// The one entry: the overlap rules over every array of one call, inputs (read) and sinks
+/// (written), each made by describe() (which has checked it on its own). Throws
+/// std::invalid_argument naming the argument and the problem. No allocation and no message
+/// building unless it throws; on the common call (every sink nested, no two address ranges
+/// meeting) it is a few comparisons per pair. An executor calls it once per call, before it
+/// reads or writes anything.
 inline void validate_arrays(std::span<array_argument const> inputs, std::span<array_argument const> sinks) {
     using namespace validate_detail;
-    constexpr std::size_t most = 64;  // footprints kept on the stack; more are recomputed
-    footprint in_at[most], sink_at[most];
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        footprint const f = check_array(inputs[i]);
-        if (i < most) in_at[i] = f;
-    }
     for (std::size_t j = 0; j < sinks.size(); ++j) {
         array_argument const& s = sinks[j];
-        footprint const f = check_array(s);
-        if (j < most) sink_at[j] = f;
-        if (f.elements == 0) continue;
-        for (std::size_t k = 0; k < s.rank; ++k)
-            if (s.extent[k] > 1 && s.stride[k] == 0)
-                fail(s.label, "has stride 0 on axis " + std::to_string(k) + " (extent " + std::to_string(s.extent[k]) +
-                                  "): several results would be written to one element");
-        std::ptrdiff_t budget = 4096 + 4 * f.elements;
-        meet const m = self_intersect(byte_set_of(s, f.lo), budget);
-        if (m != meet::no)
-            fail_layout(s, m == meet::yes ? "overlaps itself: several of its elements share memory, so several "
-                                            "results would be written to one place"
-                                          : "may overlap itself (typegrad could not rule it out with its bounded "
-                                            "test)");
-    }
-    auto input_at = [&](std::size_t i) { return i < most ? in_at[i] : check_array(inputs[i]); };
-    auto written_at = [&](std::size_t j) { return j < most ? sink_at[j] : check_array(sinks[j]); };
-    for (std::size_t j = 0; j < sinks.size(); ++j) {
-        array_argument const& s = sinks[j];
-        footprint const fs = written_at(j);
-        if (fs.elements == 0) continue;
-        for (std::size_t i = 0; i < inputs.size(); ++i) {
-            footprint const fi = input_at(i);
-            if (fi.elements == 0 || fi.lo >= fs.hi || fs.lo >= fi.hi) continue;  // the common case: apart
-            if (s.alias == in_place::allowed && same_array(s, inputs[i])) continue;
-            meet const m = elements_meet(s, fs, inputs[i], fi);
-            if (m == meet::no) continue;
-            fail_overlap(s, inputs[i], m,
-                         s.alias == in_place::allowed
-                             ? "an output may be exactly an input (the same data, element type, extents and "
-                               "strides: computed in place) but must not share only part of its memory, or the "
-                               "same memory in another order"
-                             : "a gradient must not share memory with any input (the reduction writes it while "
-                               "the inputs are still being read)");
-        }
-        for (std::size_t k = 0; k < j; ++k) {
-            footprint const fk = written_at(k);
-            if (fk.elements == 0 || fk.lo >= fs.hi || fs.lo >= fk.hi) continue;
-            meet const m = same_array(s, sinks[k]) ? meet::yes : elements_meet(s, fs, sinks[k], fk);
-            if (m == meet::no) continue;
-            fail_overlap(s, sinks[k], m, "every array written needs memory of its own (give each output, partial "
-                                         "and gradient a separate array)");
-        }
+        if (s.elements == 0) continue;
+        if (!s.nested) check_self_overlap(s);
+        for (array_argument const& x : inputs)
+            if (ranges_meet(s, x)) check_sink_input(s, x);
+        for (std::size_t k = 0; k < j; ++k)
+            if (ranges_meet(s, sinks[k])) check_sink_sink(s, sinks[k]);
     }
 }
 
@@ -399,7 +452,7 @@ inline constexpr std::size_t sink_array_count = std::is_same_v<S, skip_t> ? 0 : 
 
 template <class S>
 constexpr void add_sink(array_argument* out, std::size_t& n, S const& s, argument_label label, in_place alias) {
-    if constexpr (!std::is_same_v<S, skip_t>) out[n++] = describe(s, label, alias);
+    if constexpr (!std::is_same_v<S, skip_t>) describe_into(out[n++], s, label, alias);
 }
 
 template <class Tuple>
@@ -455,10 +508,9 @@ template <class... A, class Sinks>
 void validate_call(std::tuple<A...> const& inputs, Sinks const& sinks) {
     constexpr std::size_t N = sizeof...(A), K = sink_list<Sinks>::count;
     array_argument in[N == 0 ? 1 : N], out[K == 0 ? 1 : K];
-    std::apply([&](auto const&... a) {
-        std::size_t i = 0;
-        ((in[i] = describe(a, argument_label{argument_kind::input, i, 0}), ++i), ...);
-    }, inputs);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (describe_into(in[I], std::get<I>(inputs), argument_label{argument_kind::input, I, 0}, in_place::refused), ...);
+    }(std::index_sequence_for<A...>{});
     std::size_t k = 0;
     sink_list<Sinks>::collect(sinks, out, k);
     validate_arrays(std::span<array_argument const>(in, N), std::span<array_argument const>(out, k));
