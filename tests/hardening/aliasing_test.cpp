@@ -258,7 +258,7 @@ TEST_CASE("the overlap test agrees with a brute-force comparison of element addr
         // (Axes of stride 0 are refused before this test runs; it sees the other axes.)
         bool stretched = false;
         for (std::size_t k = 0; k < a.rank; ++k) stretched = stretched || (a.extent[k] > 1 && a.stride[k] == 0);
-        auto const s = vd::self_intersect(vd::byte_set_of(a, a.lo), budget);
+        auto const s = tg::detail::overlap::self_intersect(vd::byte_set_of(a, a.lo), budget);
         CHECK(s != vd::meet::unknown);
         CHECK((s == vd::meet::yes || stretched) == self);
         if (a.nested) CHECK(!self);  // the fast path's claim
