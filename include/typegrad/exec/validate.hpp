@@ -146,7 +146,7 @@ template <std::size_t R, std::size_t W>
 constexpr void check_layout(array_argument& a) {
     std::ptrdiff_t n = 1, span = 0;  // elements, and the offset of the last one (in elements)
     bool empty = false, count_overflow = false, offset_overflow = false;
-    for (std::size_t k = 0; k < R; ++k) {
+    for (std::size_t k = 0; k != R; ++k) {  // != : nvcc warns of `< 0` for rank 0
         std::ptrdiff_t const e = a.extent[k], s = a.stride[k];
         if (e <= 1) {
             if (e < 0) fail_array(a, array_problem::negative_extent, k);
@@ -195,7 +195,7 @@ constexpr void describe_into(array_argument& d, array_ref<T, R> const& a, argume
     d.data = a.data;
     d.element_size = sizeof(T);
     d.rank = R;
-    for (std::size_t k = 0; k < R; ++k) {
+    for (std::size_t k = 0; k != R; ++k) {
         d.extent[k] = a.extent[k];
         d.stride[k] = a.stride[k];
     }
