@@ -20,6 +20,14 @@
 #define TYPEGRAD_INLINE inline
 #endif
 
+// Code that only builds an error message: kept out of line, so that the checks before it
+// stay small and fast.
+#if defined(__GNUC__) || defined(__clang__)
+#define TYPEGRAD_COLD __attribute__((noinline, cold))
+#else
+#define TYPEGRAD_COLD
+#endif
+
 #if defined(_OPENMP)
 #define TYPEGRAD_HAS_OPENMP 1
 #else

@@ -67,7 +67,25 @@ int main() {
                                         "inputs cannot be broadcast", "mean over inputs that do not broadcast");
     expect_throw<std::invalid_argument>([&] { (void)tg::view(static_cast<double const*>(nullptr), 5); },
                                         "null pointer", "a null pointer with extents");
-    expect(out == std::vector<double>(6, 3.0) && g == std::vector<double>(4, 3.0) && number == 5.0,
+    // Bad and overlapping arrays (tests/hardening/ for the CPU executor): refused on the host,
+    // before the device is looked at, by the same checks.
+    expect_throw<std::invalid_argument>(
+        [&] { tg::cuda::map(f, tg::view(out.data(), 5), tg::array_ref<double const, 1>{nullptr, {5}, {1}}, 2.0); },
+        "input 0 has a null data pointer but 5 elements", "an aggregate array_ref of a null pointer");
+    expect_throw<std::invalid_argument>(
+        [&] { tg::cuda::map(f, tg::array_ref<double, 1>{out.data(), {-3}, {1}}, 1.0, 2.0); },
+        "output 0 has a negative extent (-3)", "a negative extent");
+    expect_throw<std::invalid_argument>(
+        [&] { tg::cuda::map(tg::outputs(x, y), std::tie(out, out), a, a); },
+        "output 1 shares memory with output 0", "the same array as two outputs");
+    expect_throw<std::invalid_argument>(
+        [&] { tg::cuda::map(f, tg::view(out.data() + 1, 5), tg::view(std::as_const(out).data(), 5), 2.0); },
+        "output 0 shares memory with input 0", "an output that partly overlaps its input");
+    expect_throw<std::invalid_argument>(
+        [&] { (void)tg::cuda::sum(f, tg::gradient_to(tg::view(a.data() + 2, 4), tg::skip), tg::view(std::as_const(a).data(), 4), 2.0); },
+        "the gradient of input 0 shares memory with input 0", "a gradient that overlaps its input");
+    expect(out == std::vector<double>(6, 3.0) && g == std::vector<double>(4, 3.0) && number == 5.0 &&
+               a == std::vector<double>(6, 1.0),
            "outputs untouched by rejected calls");
 
     // No elements: nothing to compute, no device needed; the gradient of a number is 0.

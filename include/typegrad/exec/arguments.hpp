@@ -23,6 +23,7 @@
 #include "../core/apply.hpp"
 #include "array_ref.hpp"
 #include "broadcast.hpp"
+#include "validate.hpp"
 
 namespace typegrad {
 
@@ -117,22 +118,23 @@ inline std::string argument_name(char const* kind, std::size_t i) {
     return std::string(kind) + " " + std::to_string(i);
 }
 
-[[noreturn]] inline void shape_error(std::string const& what, dims const& got, dims const& expected,
+[[noreturn]] inline void shape_error(argument_label const& what, dims const& got, dims const& expected,
                                      char const* why) {
-    throw std::invalid_argument("typegrad: " + what + " has shape " + to_string(got) + ", expected " +
+    throw std::invalid_argument("typegrad: " + to_string(what) + " has shape " + to_string(got) + ", expected " +
                                 to_string(expected) + " (" + why + ")");
 }
 
-/// Checks a sink (if it is an array) against the shape it must have; contiguity too.
+/// Checks a sink (if it is an array) against the shape it must have. `what` and `why` are
+/// put into words only when the check fails.
 template <class T, class S>
-void check_sink(S const& s, dims const& expected, std::string const& what, char const* why) {
+void check_sink(S const& s, dims const& expected, argument_label const& what, char const* why) {
     if constexpr (is_skip<S>) {
     } else if constexpr (std::is_pointer_v<S>) {
         static_assert(std::is_same_v<std::remove_cv_t<std::remove_pointer_t<S>>, T>,
                       "typegrad: a number that receives a gradient must have the computation's type (the common "
                       "type of the inputs)");
         if (expected.rank != 0)
-            throw std::invalid_argument("typegrad: " + what + " is a number, but the input has shape " +
+            throw std::invalid_argument("typegrad: " + to_string(what) + " is a number, but the input has shape " +
                                         to_string(expected) + "; pass an array of that shape");
     } else {
         static_assert(std::is_same_v<typename S::value_type, T>,

@@ -11,6 +11,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -84,10 +85,25 @@ constexpr std::array<std::ptrdiff_t, sizeof...(E)> checked_extents(E... e) {
     return x;
 }
 
+/// The number of elements of these extents (not negative); throws when it overflows std::ptrdiff_t.
+template <std::size_t R>
+constexpr std::ptrdiff_t checked_count(std::array<std::ptrdiff_t, R> const& extent) {
+    std::ptrdiff_t n = 1;
+    for (auto e : extent)
+        if (e == 0) return 0;
+    for (auto e : extent)
+        if (__builtin_mul_overflow(n, e, &n)) {
+            std::string x;
+            for (auto v : extent) x += (x.empty() ? "" : ", ") + std::to_string(v);
+            throw std::invalid_argument("typegrad: array extents (" + x +
+                                        ") have a product (the element count) that overflows std::ptrdiff_t");
+        }
+    return n;
+}
+
 template <class T, std::size_t R>
 constexpr void check_data(T* data, std::array<std::ptrdiff_t, R> const& extent) {
-    std::ptrdiff_t n = 1;
-    for (auto e : extent) n *= e;
+    std::ptrdiff_t const n = checked_count(extent);
     if (data == nullptr && n > 0)
         throw std::invalid_argument("typegrad: a null pointer was given for an array of " + std::to_string(n) +
                                     " elements");
@@ -109,8 +125,12 @@ template <class T, std::size_t R>
 constexpr array_ref<T, R> strided_view(T* data, std::array<std::ptrdiff_t, R> const& extent,
                                        std::array<std::ptrdiff_t, R> const& stride) {
     for (std::size_t d = 0; d != R; ++d) {
-        if (extent[d] < 0) throw std::invalid_argument("typegrad: an array extent is negative");
-        if (stride[d] < 0) throw std::invalid_argument("typegrad: negative strides are not supported");
+        if (extent[d] < 0)
+            throw std::invalid_argument("typegrad: an array extent is negative (" + std::to_string(extent[d]) +
+                                        " on axis " + std::to_string(d) + ")");
+        if (stride[d] < 0)
+            throw std::invalid_argument("typegrad: negative strides are not supported (" + std::to_string(stride[d]) +
+                                        " on axis " + std::to_string(d) + ")");
     }
     detail::check_data(data, extent);
     return {data, extent, stride};
@@ -158,13 +178,14 @@ constexpr array_ref<T, R> view(array_ref<T, R> a) {
 template <class T, std::size_t R, class... E>
     requires((std::is_integral_v<E> && ...) && sizeof...(E) <= max_rank)
 constexpr array_ref<T, sizeof...(E)> reshape(array_ref<T, R> a, E... extents) {
+    auto const from = std::apply([](auto... e) { return detail::checked_extents(e...); }, a.extent);
+    std::ptrdiff_t const m = detail::checked_count(from);
     if (!a.contiguous()) throw std::invalid_argument("typegrad: only a contiguous array can be reshaped");
     auto const x = detail::checked_extents(extents...);
-    std::ptrdiff_t n = 1;
-    for (auto e : x) n *= e;
-    if (n != a.size())
+    std::ptrdiff_t const n = detail::checked_count(x);
+    if (n != m)
         throw std::invalid_argument("typegrad: reshape to " + std::to_string(n) + " elements of an array of " +
-                                    std::to_string(a.size()));
+                                    std::to_string(m));
     return {a.data, x, detail::row_major_strides(x)};
 }
 

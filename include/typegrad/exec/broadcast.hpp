@@ -36,7 +36,7 @@ struct dims {
 /// "(2, 3)", "(4,)" and "()" for a scalar, as NumPy prints shapes.
 inline std::string to_string(dims const& s) {
     std::string r = "(";
-    for (std::size_t d = 0; d < s.rank; ++d) {
+    for (std::size_t d = 0; d != s.rank; ++d) {
         if (d > 0) r += ", ";
         r += std::to_string(s.extent[d]);
     }
@@ -69,13 +69,26 @@ constexpr bool try_broadcast(dims const& a, dims const& b, dims& out) {
 }
 
 /// The broadcast of two shapes; throws std::invalid_argument naming both (and what they belong to).
-inline dims broadcast(dims const& a, dims const& b, std::string const& what_a = "a shape",
-                      std::string const& what_b = "a shape") {
+/// (The names are words only when it throws: nothing is built on success.)
+inline dims broadcast(dims const& a, dims const& b, char const* what_a = "a shape", char const* what_b = "a shape") {
     dims r;
     if (!try_broadcast(a, b, r))
-        throw std::invalid_argument("typegrad: shapes cannot be broadcast together: " + what_a + " has shape " +
-                                    to_string(a) + ", " + what_b + " has shape " + to_string(b));
+        throw std::invalid_argument("typegrad: shapes cannot be broadcast together: " + std::string(what_a) +
+                                    " has shape " + to_string(a) + ", " + what_b + " has shape " + to_string(b));
     return r;
+}
+
+/// The number of elements of an iteration shape; throws when it overflows std::ptrdiff_t
+/// (inputs of shapes (2^32, 1) and (1, 2^32) broadcast to 2^64 elements).
+inline std::ptrdiff_t checked_size(dims const& s) {
+    std::ptrdiff_t n = 1;
+    for (std::size_t d = 0; d != s.rank; ++d)
+        if (s.extent[d] == 0) return 0;
+    for (std::size_t d = 0; d != s.rank; ++d)
+        if (__builtin_mul_overflow(n, s.extent[d], &n))
+            throw std::invalid_argument("typegrad: the inputs broadcast to shape " + to_string(s) +
+                                        ", whose element count overflows std::ptrdiff_t");
+    return n;
 }
 
 namespace detail {
@@ -96,12 +109,9 @@ struct walk {
 constexpr walk make_walk(dims const& it, dims const& s, std::ptrdiff_t const* stride) {
     walk w;
     std::size_t const lead = it.rank - s.rank;
-    for (std::size_t d = 0; d < it.rank; ++d) {
-        if (d < lead || s.extent[d - lead] == 1)
-            w.step[d] = 0;
-        else
-            w.step[d] = stride[d - lead];
-    }
+    // Leading dimensions the array lacks keep step 0. (Starting at `lead`, not testing
+    // d < lead, also keeps g++ 12 from warning of reads before s.extent for rank-0 arrays.)
+    for (std::size_t d = lead; d < it.rank; ++d) w.step[d] = s.extent[d - lead] == 1 ? 0 : stride[d - lead];
     bool flat = true, scalar = true;
     std::ptrdiff_t expected = 1;
     for (std::size_t d = it.rank; d-- > 0;) {

@@ -190,7 +190,7 @@ array_layout<sizeof...(A), Problem::dot_count> make_layout(std::tuple<A...> cons
         }
     }
     L.it = it;
-    L.count = it.size();
+    L.count = checked_size(it);
     for (std::size_t i = 0; i < N; ++i) {
         L.in[i] = make_walk(it, elem[i], strides[i]);
         if (Problem::contracted(i)) L.in[i].contracted_stride = strides[i][full[i].rank - 1];
@@ -269,7 +269,7 @@ auto to_map_sinks(Out&& out) {
 }
 
 template <class T, class S>
-void check_map_sink(S const& s, dims const& it, std::string const& what) {
+void check_map_sink(S const& s, dims const& it, argument_label const& what) {
     static_assert(!std::is_pointer_v<S>, "typegrad: tg::map writes arrays; a number cannot receive its results");
     check_sink<T>(s, it, what, "the shape the inputs broadcast to");
 }
@@ -304,15 +304,13 @@ template <class T, class V, class... R>
 void check_map_sinks(partial_sinks<V, R...> const& s, dims const& it) {
     std::apply([&](auto const&... v) {
         std::size_t j = 0;
-        (check_map_sink<T>(v, it, argument_name("output", j++)), ...);
+        (check_map_sink<T>(v, it, {argument_kind::output, j++, 0}), ...);
     }, s.values);
     std::size_t j = 0;
     std::apply([&](auto const&... row) {
         ((std::apply([&](auto const&... d) {
               std::size_t i = 0;
-              (check_map_sink<T>(d, it, "the partial of output " + std::to_string(j) + " with respect to input " +
-                                            std::to_string(i++)),
-               ...);
+              (check_map_sink<T>(d, it, {argument_kind::partial, j, i++}), ...);
           }, row),
           ++j),
          ...);
@@ -351,7 +349,7 @@ T* sink_data(S const& s) {
 
 template <class T, class S, class A>
 int check_gradient_sink(S const& s, A const& input, std::size_t i) {
-    check_sink<T>(s, array_shape(input), "the gradient of input " + std::to_string(i),
+    check_sink<T>(s, array_shape(input), {argument_kind::gradient, i, 0},
                   "the gradient of an input has the input's shape");
     return 0;
 }

@@ -101,6 +101,7 @@ void run_map(options const& o, Pack const& pack, partial_sinks<V, R...> const& s
     constexpr std::size_t K = M + (partials_wanted ? M * N : 0);
 
     // Host checks first (the CPU executor's): shapes of inputs and outputs.
+    td::validate_call(in, sinks);  // every array: null data, extents, strides, overlap
     auto const L = td::make_layout<P>(in, std::index_sequence_for<X...>{});
     td::check_map_sinks<T>(sinks, L.it);
     if (L.count == 0) return;

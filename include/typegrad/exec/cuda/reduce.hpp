@@ -190,6 +190,7 @@ auto run_reduce(options const& o, E const& expr, std::tuple<S...> const& sinks, 
     cudaStream_t const stream = o.stream;
 
     // Host checks first (the CPU executor's): the inputs broadcast, each gradient has its input's shape.
+    td::validate_call(in, sinks);  // every array: null data, extents, strides, overlap
     auto const L = td::make_layout<P>(in, std::index_sequence_for<X...>{});
     gk kind[N == 0 ? 1 : N] = {};
     if constexpr (gradient_wanted) {

@@ -91,6 +91,8 @@ typename P::T run_value(cpu_options o, workspace& ws, Root const& root, typename
     static_assert(P::t.rank[P::G::root] == 0,
                   "typegrad: tg::value gives the value of a program whose result is a number (rank 0); this one's "
                   "result is an array: write it with tg::map(f, out, inputs...), or reduce it (tg::sum, tg::mean)");
+    check_thread_count(o.threads);
+    validate_call(in, std::tuple<>{});  // every array: null data, extents, strides (exec/validate.hpp)
     workspace_scope scope(ws);
     state<P> st;
     prepare(root, st, in);
@@ -168,6 +170,8 @@ typename P::T run_gradient(cpu_options o, workspace& ws, Root const& root, std::
     using Wanted = std::tuple<S...>;
     constexpr std::size_t K = P::G::root;
     constexpr bool fused_root = P::t.kinds[K] == kind::fused_sum;
+    check_thread_count(o.threads);
+    validate_call(in, sinks);  // every array, and no gradient sharing memory with anything else
     workspace_scope scope(ws);
     state<P> st;
     prepare(root, st, in);
@@ -229,6 +233,8 @@ void run_map(cpu_options o, workspace& ws, Root const& root, std::tuple<Out...> 
              typename P::inputs_type const& in) {
     static_assert(sizeof...(Out) == P::G::outputs.size(),
                   "typegrad: tg::map needs one output (an array or tg::skip) per output of the function");
+    check_thread_count(o.threads);
+    validate_call(in, partial_sinks<std::tuple<Out...>>{outs, {}});  // outputs may be an input exactly
     workspace_scope scope(ws);
     state<P> st;
     prepare(root, st, in);
@@ -244,7 +250,7 @@ void run_map(cpu_options o, workspace& ws, Root const& root, std::tuple<Out...> 
                  auto const& out = std::get<J>(outs);
                  dims const expected = st.shape[P::G::outputs[J]];
                  if (!(array_shape(out) == expected))
-                     shape_error("output " + std::to_string(J), array_shape(out), expected,
+                     shape_error(argument_label{argument_kind::output, J, 0}, array_shape(out), expected,
                                  "the shape of the function's result");
              }
          }()),
@@ -312,6 +318,8 @@ void run_tangents(cpu_options o, workspace& ws, Root const& root, std::tuple<D..
                   typename P::inputs_type const& in, state<P>& st, typename P::T* numbers) {
     using T = typename P::T;
     static_assert(sizeof...(D) == P::N, "typegrad: tg::along needs one direction (an array, a number or tg::skip) per input");
+    check_thread_count(o.threads);
+    validate_call(in, std::tuple<>{});
     prepare(root, st, in);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (check_direction<T>(std::get<I>(dirs), std::get<I>(in), I), ...);
@@ -434,15 +442,18 @@ void jvp(workspace& ws, F const& f, directions<V...> const& dirs, value_and_tang
     detail::program::state<P> st;
     T numbers[sizeof...(Args) == 0 ? 1 : sizeof...(Args)] = {};
     detail::program::prepare(e, st, in);
-    auto check = [&](auto const& o, char const* what) {
+    detail::validate_call(in, partial_sinks<std::tuple<Y, D>>{{out.value, out.tangent}, {}});
+    auto check = [&](auto const& o, std::size_t j) {
         using O = std::remove_cvref_t<decltype(o)>;
         if constexpr (detail::is_array_sink<O>) {
             static_assert(O::rank == P::t.rank[K], "typegrad: a jvp output must have the rank of the function's result");
-            if (!(array_shape(o) == st.shape[K])) detail::shape_error(what, array_shape(o), st.shape[K], "the shape of the function's result");
+            if (!(array_shape(o) == st.shape[K]))
+                detail::shape_error(detail::argument_label{detail::argument_kind::output, j, 0}, array_shape(o),
+                                    st.shape[K], "the shape of the function's result (0: value, 1: tangent)");
         }
     };
-    check(out.value, "the value output");
-    check(out.tangent, "the tangent output");
+    check(out.value, 0);
+    check(out.tangent, 1);
     detail::program::run_tangents<P>(ws.options, ws, e, dirs.v, in, st, numbers);
     detail::program::write_output<P, 0>(e, st, out.value);
     if constexpr (detail::is_array_sink<D>) {

@@ -86,7 +86,10 @@ void run_pointwise(cpu_options o, Pack const& pack, partial_sinks<V, Rows...> co
     using wanted = pointwise_wanted<V, Rows...>;
     constexpr std::size_t K = wanted::K;
 
+    check_thread_count(o.threads);
+    validate_call(in, sinks);  // every array: null data, extents, strides, overlap (exec/validate.hpp)
     dims const it = broadcast_inputs(in, std::index_sequence_for<A...>{});
+    (void)checked_size(it);
     check_map_sinks<T>(sinks, it);  // everything is checked before anything is written
     if (it.size() == 0) return;
 

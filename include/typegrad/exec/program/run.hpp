@@ -265,6 +265,7 @@ void shape_step(Root const& root, state<P>& st) {
         for (std::size_t i = 1; i < s.arity; ++i)
             if (!try_broadcast(r, st.shape[s.child[i]], r))
                 operation_error<P, K>(root, st.shape, "the operands' shapes cannot be broadcast together");
+        (void)checked_size(r);  // an element count beyond std::ptrdiff_t is refused here
         st.shape[K] = r;
     } else {
         auto const n = at_path(root, typename P::template path_at<K>{});
@@ -272,6 +273,7 @@ void shape_step(Root const& root, state<P>& st) {
             return n.operation().shape(st.shape[s.child[I]]...);
         }(std::make_index_sequence<N::arity>{});
         if (res.error) operation_error<P, K>(root, st.shape, res.error);
+        (void)checked_size(res.shape);
         st.shape[K] = res.shape;
         // Index operands (integer labels) are inputs: checked against their range here.
         [&]<std::size_t... I>(std::index_sequence<I...>) {
