@@ -19,9 +19,9 @@ struct gradient_result {
 
 namespace detail {
 
-template <class G, class T, std::size_t Lane, std::size_t L>
+template <bool Depends, std::size_t Lane, class T, std::size_t L>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_result(T const (&root_tangents)[L]) {
-    if constexpr (depends<G, T>(G::root, Lane))
+    if constexpr (Depends)
         return root_tangents[Lane];
     else
         return T(0);
@@ -30,7 +30,7 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_result(T const (&root_tang
 template <class G, class T, std::size_t L, std::size_t... Lane>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr std::array<T, sizeof...(Lane)> lane_results(
     T const (&root_tangents)[L], std::index_sequence<Lane...>) {
-    return {lane_result<G, T, Lane>(root_tangents)...};
+    return {lane_result<depends<G, T>(G::root, Lane), Lane>(root_tangents)...};
 }
 
 template <class Mode, class F, class T, std::size_t N>
