@@ -44,7 +44,7 @@ struct graph_entry {
 };
 
 template <class N, class Path>
-using node_key = std::conditional_t<keyed_by_type<N>, N, graph_entry<N, Path>>;
+using node_key = std::conditional_t<keyed_by_type<N>::value, N, graph_entry<N, Path>>;
 
 template <class Path, std::size_t I>
 struct path_append;
@@ -63,22 +63,21 @@ template <class N, std::size_t I>
 using child_type = typename child_type_of<N, I>::type;
 
 // The node type and path at position K, from the parent the walk first reached it from.
-template <class E, std::size_t K, std::size_t Parent = graph_walk<E>::table.node[K].parent>
+template <class E, std::size_t K, std::size_t Parent = graph_walk<E>::table.node[K].parent,
+          std::size_t Index = graph_walk<E>::table.node[K].index>
 struct node_at {
-    static constexpr std::size_t index = graph_walk<E>::table.node[K].index;
-    using type = child_type<typename node_at<E, Parent>::type, index>;
-    using path = typename path_append<typename node_at<E, Parent>::path, index>::type;
+    using type = child_type<typename node_at<E, Parent>::type, Index>;
+    using path = typename path_append<typename node_at<E, Parent>::path, Index>::type;
 };
-template <class E, std::size_t K>
+template <class E, std::size_t K, std::size_t Index>
     requires(roots_of<E>::pack)
-struct node_at<E, K, npos> {
-    static constexpr std::size_t index = graph_walk<E>::table.node[K].index;
-    using type = child_type<E, index>;
-    using path = std::index_sequence<index>;
+struct node_at<E, K, npos, Index> {
+    using type = child_type<E, Index>;
+    using path = std::index_sequence<Index>;
 };
-template <class E, std::size_t K>
+template <class E, std::size_t K, std::size_t Index>
     requires(!roots_of<E>::pack)
-struct node_at<E, K, npos> {
+struct node_at<E, K, npos, Index> {
     using type = E;
     using path = std::index_sequence<>;
 };
@@ -215,7 +214,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto at_path(N const& n, std::index_sequence<>) {
 }
 template <class N, std::size_t P, std::size_t... Rest>
 TYPEGRAD_HOST_DEVICE constexpr auto at_path(N const& n, std::index_sequence<P, Rest...>) {
-    return at_path(n.template child<P>(), std::index_sequence<Rest...>{});
+    return detail::at_path(n.template child<P>(), std::index_sequence<Rest...>{});
 }
 }  // namespace detail
 

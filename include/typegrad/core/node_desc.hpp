@@ -24,8 +24,11 @@ template <class Op, class... Cs>
 struct op_shares_by_type<node<Op, Cs...>> : std::bool_constant<Op::shared_by_type> {};
 
 /// A node is keyed by its type when it is empty or its operation shares by type (let).
+// Per-type facts are classes whose `value` is integral_constant's (or enumerators),
+// never variable templates: g++ gives every instantiated variable a mangled name, and
+// a name that spells a node type costs as much as the type is large, once per type.
 template <class N>
-inline constexpr bool keyed_by_type = std::is_empty_v<N> || op_shares_by_type<N>::value;
+struct keyed_by_type : std::bool_constant<std::is_empty<N>::value || op_shares_by_type<N>::value> {};
 
 /// The most operands an operation may have (select has three).
 inline constexpr std::size_t max_arity = 4;
@@ -94,7 +97,7 @@ constexpr std::uint64_t hash_children(std::uint64_t h, std::uint64_t first, Hs..
 template <class N>
 constexpr type_desc leaf_desc() {
     type_desc d{};
-    d.by_type = keyed_by_type<N>;
+    d.by_type = keyed_by_type<N>::value;
     if constexpr (is_var<N>::value) {
         d.is_var = true;
         d.slot = N::slot;
@@ -105,17 +108,6 @@ constexpr type_desc leaf_desc() {
     return d;
 }
 
-template <std::size_t A>
-constexpr std::array<std::size_t, A> offsets_of(std::array<std::size_t, A> const& owned) {
-    std::array<std::size_t, A> o{};
-    std::size_t sum = 0;
-    for (std::size_t i = 0; i < A; ++i) {
-        o[i] = sum;
-        sum += owned[i];
-    }
-    return o;
-}
-
 template <class N>
 struct desc_of {
     static constexpr type_desc value = leaf_desc<N>();
@@ -123,19 +115,24 @@ struct desc_of {
 template <class Op, class... Cs>
 struct desc_of<node<Op, Cs...>> {
     static_assert(sizeof...(Cs) <= max_arity, "typegrad operations take at most four operands");
-    static constexpr std::size_t inner = (std::size_t{0} + ... + desc_of<Cs>::value.owned);
-    static constexpr bool by_type = keyed_by_type<node<Op, Cs...>>;
-    static constexpr type_desc value{sizeof...(Cs),
-                                     {&desc_of<Cs>::value...},
-                                     by_type,
-                                     false,
-                                     0,
-                                     false,
-                                     inner,
-                                     by_type ? 0 : inner,
-                                     hash_children(hash_mix(op_hash<Op>(), sizeof...(Cs)), desc_of<Cs>::value.hash...)};
-    /// Where the run-time numbers of child I start within this node's block.
-    static constexpr std::array<std::size_t, sizeof...(Cs)> offsets = offsets_of<sizeof...(Cs)>({desc_of<Cs>::value.owned...});
+    // The only variable per node type: its address identifies the type during the walk.
+    static constexpr type_desc value{
+        sizeof...(Cs),
+        {&desc_of<Cs>::value...},
+        keyed_by_type<node<Op, Cs...>>::value,
+        false,
+        0,
+        false,
+        (std::size_t{0} + ... + desc_of<Cs>::value.owned),
+        keyed_by_type<node<Op, Cs...>>::value ? 0 : (std::size_t{0} + ... + desc_of<Cs>::value.owned),
+        hash_children(hash_mix(op_hash<Op>(), sizeof...(Cs)), desc_of<Cs>::value.hash...)};
 };
+
+/// Where the run-time numbers of child i start within the block of the node d describes.
+constexpr std::size_t constant_offset(type_desc const& d, std::size_t i) {
+    std::size_t o = 0;
+    for (std::size_t j = 0; j < i; ++j) o += d.child[j]->owned;
+    return o;
+}
 
 }  // namespace typegrad::detail

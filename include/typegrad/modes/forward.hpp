@@ -40,14 +40,14 @@ constexpr term_list terms_of(std::size_t mask) {
 // the operand's tangent in that lane (operand order; no zero is ever added).
 template <std::size_t Mask, class T, std::size_t L, class P, std::size_t... J>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_sum_of(P const& p, T const (*tans)[L], std::size_t lane,
-                                                             child_positions const& c, std::index_sequence<J...>) {
+                                                             child_positions const c, std::index_sequence<J...>) {
     constexpr term_list terms = terms_of(Mask);
     return (... + scale(get<terms.operand[J]>(p), tans[c[terms.operand[J]]][lane]));
 }
 
 template <std::size_t Mask, class T, std::size_t L, class P>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_sum(P const& p, T const (*tans)[L], std::size_t lane,
-                                                          child_positions const& c) {
+                                                          child_positions const c) {
     return lane_sum_of<Mask>(p, tans, lane, c, std::make_index_sequence<terms_of(Mask).count>{});
 }
 
@@ -74,24 +74,23 @@ template <class G, class T, std::size_t K, std::size_t L, class Lanes = std::mak
 struct unit_key_of;
 template <class G, class T, std::size_t K, std::size_t L, std::size_t... Lane>
 struct unit_key_of<G, T, K, L, std::index_sequence<Lane...>> {
-    static constexpr entry_shape s = G::shapes[K];
     using type = std::conditional_t<
-        s.is_var, std::conditional_t<(s.slot < L), unit_var_key<s.slot>, no_step>,
-        std::conditional_t<(s.arity > 0 && plan<G, T>.active[K]),
+        G::shapes[K].is_var, std::conditional_t<(G::shapes[K].slot < L), unit_var_key<G::shapes[K].slot>, no_step>,
+        std::conditional_t<(G::shapes[K].arity > 0 && plan<G, T>.active[K]),
                            unit_key<typename G::template step_at<K>, std::index_sequence<lane_masks<G, T, L>[K][Lane]...>>,
                            no_step>>;
 };
 
 template <std::size_t Mask, class T, std::size_t L, class P>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_lane(P const& p, T (*tans)[L], std::size_t k, std::size_t lane,
-                                                             child_positions const& c) {
+                                                             child_positions const c) {
     if constexpr (Mask != 0) tans[k][lane] = lane_sum<Mask>(p, tans, lane, c);
     return 0;
 }
 
 template <std::size_t... M, class T, std::size_t L, class P, std::size_t... Lane>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void unit_lanes(P const& p, T (*tans)[L], std::size_t k,
-                                                               child_positions const& c, std::index_sequence<Lane...>) {
+                                                               child_positions const c, std::index_sequence<Lane...>) {
     [[maybe_unused]] int const order[] = {0, unit_lane<M>(p, tans, k, Lane, c)...};
 }
 
@@ -123,7 +122,7 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void unit_pass(T const* vals, T (
 /// Values and unit-lane tangents: lane l of node k is d(node k)/d(input l).
 template <class G, class T, std::size_t L, class E>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_unit(E const& root, T const* in, T* vals, T (*tans)[L]) {
-    compute_values<G>(root, in, vals);
+    detail::compute_values<G>(root, in, vals);
     unit_pass<G, T>(vals, tans, std::make_index_sequence<G::size>{});
 }
 
@@ -170,7 +169,7 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void dense_pass(T const* vals, st
 template <class G, class T, std::size_t L, std::size_t N, class E>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_dense(E const& root, T const* in,
                                                                   std::array<T, N> const* dirs, T* vals, T (*tans)[L]) {
-    compute_values<G>(root, in, vals);
+    detail::compute_values<G>(root, in, vals);
     dense_pass<G, T, L>(vals, dirs, tans, std::make_index_sequence<G::size>{});
 }
 

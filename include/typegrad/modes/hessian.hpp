@@ -226,16 +226,14 @@ template <class S, std::size_t K, bool Shielded, class Children, class Duals, cl
           class Pushes>
 struct second_key {};
 
-template <class G, class T, std::size_t L>
-struct hessian_lists {
-    static constexpr auto const& h = hessian_plan<G, T>;
-    template <std::size_t K>
-    static constexpr index_subset<L> duals = lanes_of<L>(h.dual_lanes[K]);
-    template <std::size_t K>
-    static constexpr index_subset<L> adjoint = lanes_of<L>(h.adjoint_lanes[K]);
-    template <std::size_t K, std::size_t I>
-    static constexpr index_subset<L> contributed = lanes_of<L>(h.contributed[K][I]);
-};
+// Lists of lanes as sequences. (Aliases over the per-graph tables: a static member per
+// node here would be a variable named by the graph, which g++ names at a cost.)
+template <class G, class T, std::size_t L, std::size_t K>
+using dual_lanes_of = typename subset_sequence<lanes_of<L>(hessian_plan<G, T>.dual_lanes[K])>::type;
+template <class G, class T, std::size_t L, std::size_t K>
+using adjoint_lanes_of = typename subset_sequence<lanes_of<L>(hessian_plan<G, T>.adjoint_lanes[K])>::type;
+template <class G, class T, std::size_t L, std::size_t K, std::size_t I>
+using contributed_lanes_of = typename subset_sequence<lanes_of<L>(hessian_plan<G, T>.contributed[K][I])>::type;
 
 template <class G, class T, std::size_t L, std::size_t K, std::size_t C, class Duals>
 struct dual_operand_of;
@@ -248,10 +246,10 @@ template <class G, class T, std::size_t L, std::size_t K, std::size_t I, class L
 struct lane_pushes_of;
 template <class G, class T, std::size_t L, std::size_t K, std::size_t I, std::size_t... Lane>
 struct lane_pushes_of<G, T, L, K, I, std::index_sequence<Lane...>> {
-    static constexpr auto const& h = hessian_plan<G, T>;
-    using type = type_list<lane_push<Lane, position_in(hessian_lists<G, T, L>::template duals<K>, Lane),
-                                     has_lane(h.partial_lanes[K][I], Lane), has_lane(h.adjoint_lanes[K], Lane),
-                                     has_lane(h.first[K][I], Lane)>...>;
+    using type =
+        type_list<lane_push<Lane, position_in(lanes_of<L>(hessian_plan<G, T>.dual_lanes[K]), Lane),
+                            has_lane(hessian_plan<G, T>.partial_lanes[K][I], Lane),
+                            has_lane(hessian_plan<G, T>.adjoint_lanes[K], Lane), has_lane(hessian_plan<G, T>.first[K][I], Lane)>...>;
 };
 
 template <class G, class T, std::size_t L, std::size_t K, class Operands>
@@ -260,8 +258,7 @@ template <class G, class T, std::size_t L, std::size_t K, std::size_t... I>
 struct operand_pushes_of<G, T, L, K, std::index_sequence<I...>> {
     using type = type_list<operand_push<
         G::shapes[K].child[I], I, plan<G, T>.carries[K][I], reverse_plan<G, T>.first[K][I],
-        typename lane_pushes_of<G, T, L, K, I,
-                                typename subset_sequence<hessian_lists<G, T, L>::template contributed<K, I>>::type>::type>...>;
+        typename lane_pushes_of<G, T, L, K, I, contributed_lanes_of<G, T, L, K, I>>::type>...>;
     template <class Duals>
     using duals = type_list<typename dual_operand_of<G, T, L, K, G::shapes[K].child[I], Duals>::type...,
                             typename dual_operand_of<G, T, L, K, K, Duals>::type>;
@@ -269,15 +266,14 @@ struct operand_pushes_of<G, T, L, K, std::index_sequence<I...>> {
 
 template <class G, class T, std::size_t L, std::size_t K>
 struct second_key_of {
-    using lists = hessian_lists<G, T, L>;
-    using duals = typename subset_sequence<lists::template duals<K>>::type;
+    using duals = dual_lanes_of<G, T, L, K>;
     using operands = operand_pushes_of<G, T, L, K, std::make_index_sequence<G::shapes[K].arity>>;
     using type =
         std::conditional_t<(G::shapes[K].arity > 0 && reverse_plan<G, T>.received[K]),
                            second_key<typename G::template step_at<K>, K, reverse_plan<G, T>.shielded[K],
                                       typename G::template children_at<K>, duals,
                                       typename operands::template duals<duals>,
-                                      typename subset_sequence<lists::template adjoint<K>>::type,
+                                      adjoint_lanes_of<G, T, L, K>,
                                       typename operands::type>,
                            no_step>;
 };
@@ -391,18 +387,15 @@ template <class G, class T, std::size_t L, std::size_t K, class Lanes>
 struct hessian_row_of;
 template <class G, class T, std::size_t L, std::size_t K, std::size_t... Lane>
 struct hessian_row_of<G, T, L, K, std::index_sequence<Lane...>> {
-    static constexpr std::size_t slot = G::shapes[K].slot;
-    static constexpr auto const& h = hessian_plan<G, T>;
-    using type = hessian_row_key<K, slot, std::index_sequence<Lane...>,
-                                 std::integer_sequence<bool, has_lane(h.first_entry[K], Lane)...>>;
+    using type = hessian_row_key<K, G::shapes[K].slot, std::index_sequence<Lane...>,
+                                 std::integer_sequence<bool, has_lane(hessian_plan<G, T>.first_entry[K], Lane)...>>;
 };
 
 template <class G, class T, std::size_t L, std::size_t K>
 struct hessian_row_key_of {
     using type = std::conditional_t<
         (G::shapes[K].is_var && reverse_plan<G, T>.received[K]),
-        typename hessian_row_of<G, T, L, K,
-                                typename subset_sequence<hessian_lists<G, T, L>::template adjoint<K>>::type>::type,
+        typename hessian_row_of<G, T, L, K, adjoint_lanes_of<G, T, L, K>>::type,
         no_step>;
 };
 
@@ -428,13 +421,13 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void gather_hessian(T const (*adj
 
 template <class F, class T, std::size_t N>
 constexpr hessian_result<T, N> hessian_at(F const& f, std::array<T, N> const& x) {
-    auto const e = to_expression<N>(f);
+    auto const e = detail::to_expression<N>(f);
     using G = graph<std::remove_cvref_t<decltype(e)>>;
     static_assert(check_inputs<G, N>());
     constexpr std::size_t L = N == 0 ? 1 : N;
     T vals[G::size];
     T tans[G::size][L];
-    forward_unit<G, T, L>(e, x.data(), vals, tans);
+    detail::forward_unit<G, T, L>(e, x.data(), vals, tans);
     T adj[G::size];
     T adjt[G::size][L];
     if constexpr (plan<G, T>.active[G::root]) adj[G::root] = T(1);
@@ -451,7 +444,7 @@ constexpr hvp_result<T, N> hvp_at(F const& f, std::array<T, N> const& x, std::ar
     using D = dual<T, 1>;
     std::array<D, N> xd{};
     for (std::size_t i = 0; i < N; ++i) xd[i] = D(x[i], {v[i]});
-    auto const g = gradient_at<reverse>(f, xd);
+    auto const g = detail::gradient_at<reverse>(f, xd);
     hvp_result<T, N> r{g.value.v, {}, {}};
     for (std::size_t i = 0; i < N; ++i) {
         r.gradient[i] = g.gradient[i].v;

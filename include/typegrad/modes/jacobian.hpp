@@ -96,7 +96,7 @@ template <class Mode, class F, class T, std::size_t N>
 constexpr auto jacobian_at(F const& f, std::array<T, N> const& x) {
     static_assert(mode<Mode> || std::is_same_v<Mode, automatic>,
                   "typegrad: the mode must be tg::forward, tg::reverse or tg::automatic");
-    auto const outs = to_outputs<N>(f);
+    auto const outs = detail::to_outputs<N>(f);
     using P = std::remove_cvref_t<decltype(outs)>;
     using G = graph<P>;
     static_assert(check_inputs<G, N>());
@@ -107,10 +107,10 @@ constexpr auto jacobian_at(F const& f, std::array<T, N> const& x) {
     if constexpr (std::is_same_v<chosen, forward>) {
         constexpr std::size_t L = N == 0 ? 1 : N;
         T tans[G::size][L];
-        forward_unit<G, T, L>(outs, x.data(), vals, tans);
+        detail::forward_unit<G, T, L>(outs, x.data(), vals, tans);
         forward_rows<G, T>(tans, r.jacobian, std::make_index_sequence<M * N>{});
     } else {
-        compute_values<G>(outs, x.data(), vals);
+        detail::compute_values<G>(outs, x.data(), vals);
         T adj[G::size];
         reverse_rows<G, T>(vals, adj, r.jacobian, std::make_index_sequence<M>{});
     }

@@ -50,7 +50,7 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int push_adjoint(P const& p, T* a
 
 template <bool Shielded, std::size_t Carries, std::size_t First, class T, class P, std::size_t... I>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void push_adjoints(P const& p, T* adj, std::size_t k,
-                                                                  child_positions const& c, std::index_sequence<I...>) {
+                                                                  child_positions const c, std::index_sequence<I...>) {
     [[maybe_unused]] int const order[] = {
         0, push_adjoint<((Carries >> I) & 1u) != 0, ((First >> I) & 1u) != 0, Shielded>(get<I>(p), adj, k, c[I])...};
 }

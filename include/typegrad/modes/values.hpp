@@ -28,7 +28,7 @@ struct no_step {};
 // The value pass.
 
 template <class S, class T, std::size_t... I>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_value(T const* vals, child_positions const& c,
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_value(T const* vals, child_positions const c,
                                                              std::index_sequence<I...>) {
     return S::op::value(vals[c[I]]...);
 }
@@ -52,7 +52,7 @@ template <class G, class T, class E, std::size_t... K>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void compute_values_of(E const& root, T const* in, T* vals,
                                                                       std::index_sequence<K...>) {
     T rc[G::constants == 0 ? 1 : G::constants];
-    if constexpr (G::constants > 0) load_all<G>(root, rc, typename constant_blocks<G>::type{});
+    if constexpr (G::constants > 0) detail::load_all<G>(root, rc, typename constant_blocks<G>::type{});
     [[maybe_unused]] int const order[] = {0, value_step<typename G::template step_at<K>>(
                                                  in, rc, vals, K, G::shapes[K].child, G::walk::table.node[K].constant)...};
 }
@@ -64,7 +64,7 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void compute_values(E const& root
 }
 
 template <class S, class T, std::size_t... I>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_partials(T const* vals, std::size_t k, child_positions const& c,
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_partials(T const* vals, std::size_t k, child_positions const c,
                                                                 std::index_sequence<I...>) {
     return S::op::partials(vals[c[I]]..., vals[k]);
 }
@@ -72,17 +72,17 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_partials(T const* vals, s
 /// The local partials of node k (step S, children at c), from the values.
 template <class S, class T>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto node_partials(T const* vals, std::size_t k,
-                                                                  child_positions const& c) {
+                                                                  child_positions const c) {
     return op_partials<S>(vals, k, c, std::make_index_sequence<S::arity>{});
 }
 
 template <class F, class T, std::size_t N>
 TYPEGRAD_HOST_DEVICE constexpr T value_at(F const& f, std::array<T, N> const& point) {
-    auto const e = to_expression<N>(f);
+    auto const e = detail::to_expression<N>(f);
     using G = graph<std::remove_cvref_t<decltype(e)>>;
     static_assert(check_inputs<G, N>());
     T vals[G::size];
-    compute_values<G>(e, point.data(), vals);
+    detail::compute_values<G>(e, point.data(), vals);
     return vals[G::root];
 }
 
