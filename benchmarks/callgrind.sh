@@ -6,7 +6,7 @@
 #
 # BUILD_DIR (default: build-callgrind at the repository root) is configured if it
 # has no CMake cache yet; callgrind_driver is (re)built in it either way (-j2).
-# Environment: ITERATIONS (default 100000), CASES (default: all six), CXX for a
+# Environment: ITERATIONS (default 100000), CASES (default: all of them), CXX for a
 # fresh configure (g++ or clang++), JOBS (default 2), DRIVER (a callgrind_driver
 # binary built some other way, e.g. against modified headers: nothing is built).
 #
@@ -26,7 +26,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build-callgrind}
 iterations=${ITERATIONS:-100000}
-cases=${CASES:-"p2 p1 rosenbrock2 rosenbrock8 rosenbrock32 smooth4"}
+cases=${CASES:-"p2 p1 rosenbrock2 rosenbrock8 rosenbrock16 rosenbrock32 smooth4 pointwise p1-numbers numbers2 numbers8 numbers16 numbers32"}
 jobs=${JOBS:-2}
 
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind not found (apt-get install valgrind)" >&2; exit 1; }

@@ -2,7 +2,8 @@
 // times, for instruction counting under valgrind (see callgrind.sh).
 //
 //   callgrind_driver CASE VARIANT [ITERATIONS]
-//   CASE:    p2 p1 rosenbrock2 rosenbrock8 rosenbrock32 smooth4
+//   CASE:    p2 p1 rosenbrock2 rosenbrock8 rosenbrock16 rosenbrock32 smooth4 pointwise
+//            p1-numbers numbers2 numbers8 numbers16 numbers32 (Rosenbrock with plain numbers)
 //   VARIANT: typegrad-reverse typegrad-forward hand hand-closed (p1 only)
 //            copy (the loop alone: loads a point and stores it as the result)
 //
@@ -80,7 +81,14 @@ int main(int argc, char** argv) {
     if (c == "rosenbrock2") return dispatch_variant<rosenbrock<2>>(v, iterations);
     if (c == "rosenbrock8") return dispatch_variant<rosenbrock<8>>(v, iterations);
     if (c == "rosenbrock32") return dispatch_variant<rosenbrock<32>>(v, iterations);
+    if (c == "rosenbrock16") return dispatch_variant<rosenbrock<16>>(v, iterations);
     if (c == "smooth4") return dispatch_variant<smooth4>(v, iterations);
+    if (c == "pointwise") return dispatch_variant<pointwise>(v, iterations);
+    if (c == "p1-numbers") return dispatch_variant<p1_numbers>(v, iterations);
+    if (c == "numbers2") return dispatch_variant<rosenbrock_numbers<2>>(v, iterations);
+    if (c == "numbers8") return dispatch_variant<rosenbrock_numbers<8>>(v, iterations);
+    if (c == "numbers16") return dispatch_variant<rosenbrock_numbers<16>>(v, iterations);
+    if (c == "numbers32") return dispatch_variant<rosenbrock_numbers<32>>(v, iterations);
     std::fprintf(stderr, "unknown case %s\n", c.c_str());
     return 2;
 }

@@ -95,7 +95,11 @@ constexpr auto rosenbrock_expr(std::index_sequence<I...>) {
 template <std::size_t N>
 struct rosenbrock {
     static_assert(N >= 2);
-    static constexpr char const* name = N == 2 ? "Rosenbrock2" : N == 8 ? "Rosenbrock8" : N == 32 ? "Rosenbrock32" : "Rosenbrock";
+    static constexpr char const* name = N == 2    ? "Rosenbrock2"
+                                        : N == 8  ? "Rosenbrock8"
+                                        : N == 16 ? "Rosenbrock16"
+                                        : N == 32 ? "Rosenbrock32"
+                                                  : "Rosenbrock";
     static constexpr std::size_t n = N;
     static constexpr auto expr() { return rosenbrock_expr(std::make_index_sequence<N - 1>{}); }
     // t = x_{i+1} - x_i^2, u = 1 - x_i:
@@ -195,6 +199,102 @@ struct smooth4 {
     static std::array<double, n> sample(std::mt19937_64& rng) {
         std::uniform_real_distribution<double> u(-1.5, 1.5);
         return {u(rng), u(rng), u(rng), u(rng)};
+    }
+};
+
+// ---------------------------------------------------------------------------
+// The same functions written as a user writes them, with plain numbers (run-time
+// constants held in the expression) instead of _c constants. The hand-written code
+// is the adjoint of that program as written, with the same exact simplifications.
+
+// P1 with 3.0, 2.0, 1.0 and the square written as a product.
+struct p1_numbers {
+    static constexpr char const* name = "P1-numbers";
+    static constexpr std::size_t n = 1;
+    static constexpr auto expr() {
+        constexpr auto x = tg::var<0>{};
+        auto const g1 = 3.0 * x;
+        auto const g2 = x * x + x;
+        auto const h1 = 2.0 * g1 + 1.0;
+        auto const h2 = 2.0 * g1 + g2;
+        return (h1 - h2) * (h1 - h2);
+    }
+    // d = h1 - h2 enters the product twice: dloss/dd = d + d = 2d (exact). As in p1,
+    // g1's adjoint 2 dd - 2 dd is exactly 0 and its path is dropped.
+    BENCH_INLINE static result<n> hand(std::array<double, n> const& in) {
+        double const x = in[0];
+        double const g1 = 3.0 * x;
+        double const g2 = x * x + x;
+        double const h1 = 2.0 * g1 + 1.0;
+        double const h2 = 2.0 * g1 + g2;
+        double const d = h1 - h2;
+        return {d * d, {-(d + d) * (x + x + 1.0)}};
+    }
+    static std::array<double, n> sample(std::mt19937_64& rng) { return p1::sample(rng); }
+};
+
+// Rosenbrock folded over the inputs: 100.0 * (b - a*a) * (b - a*a) + (1.0 - a) * (1.0 - a).
+template <std::size_t... I>
+constexpr auto rosenbrock_numbers_expr(std::index_sequence<I...>) {
+    return ((100.0 * (tg::var<I + 1>{} - tg::var<I>{} * tg::var<I>{}) * (tg::var<I + 1>{} - tg::var<I>{} * tg::var<I>{}) +
+             (1.0 - tg::var<I>{}) * (1.0 - tg::var<I>{})) +
+            ...);
+}
+
+template <std::size_t N>
+struct rosenbrock_numbers {
+    static_assert(N >= 2);
+    static constexpr char const* name = N == 2    ? "RosenNum2"
+                                        : N == 8  ? "RosenNum8"
+                                        : N == 16 ? "RosenNum16"
+                                        : N == 32 ? "RosenNum32"
+                                                  : "RosenNum";
+    static constexpr std::size_t n = N;
+    static constexpr auto expr() { return rosenbrock_numbers_expr(std::make_index_sequence<N - 1>{}); }
+    // As written: value (100 t) t + u u; dt = t 100 + 100 t = 200 t (doubling is exact).
+    BENCH_INLINE static result<n> hand(std::array<double, n> const& x) {
+        result<n> r;
+        double t = x[1] - x[0] * x[0];
+        double u = 1.0 - x[0];
+        double s = 200.0 * t;
+        double value = 100.0 * t * t + u * u;
+        r.gradient[0] = -(s * x[0] + s * x[0]) - (u + u);
+        for (std::size_t i = 1; i + 1 < N; ++i) {
+            double const xi = x[i];
+            double const carry = s;
+            t = x[i + 1] - xi * xi;
+            u = 1.0 - xi;
+            s = 200.0 * t;
+            value = value + (100.0 * t * t + u * u);
+            r.gradient[i] = carry - (s * xi + s * xi) - (u + u);
+        }
+        r.gradient[N - 1] = s;
+        r.value = value;
+        return r;
+    }
+    static std::array<double, n> sample(std::mt19937_64& rng) { return rosenbrock<N>::sample(rng); }
+};
+
+// A point-wise function with a shared product: x y sin z + exp(x y).
+struct pointwise {
+    static constexpr char const* name = "Pointwise";
+    static constexpr std::size_t n = 3;
+    static constexpr auto expr() {
+        constexpr auto x = tg::var<0>{};
+        constexpr auto y = tg::var<1>{};
+        constexpr auto z = tg::var<2>{};
+        return x * y * sin(z) + exp(x * y);
+    }
+    BENCH_INLINE static result<n> hand(std::array<double, n> const& in) {
+        double const p = in[0] * in[1];
+        double const s = std::sin(in[2]);
+        double const e = std::exp(p);
+        double const dp = s + e;
+        return {p * s + e, {dp * in[1], dp * in[0], p * std::cos(in[2])}};
+    }
+    static std::array<double, n> sample(std::mt19937_64& rng) {
+        std::uniform_real_distribution<double> u(-1.5, 1.5);
+        return {u(rng), u(rng), u(rng)};
     }
 };
 

@@ -12,6 +12,10 @@ Shapes:
   dag   a DAG: every intermediate is used at least once and later operations reuse
         earlier ones at random (shared subexpressions);
   tree  a tree: every intermediate is used exactly once.
+Each typegrad file is preceded by its hand-written reference: the same function, its
+reverse sweep and its forward lanes as straight-line double code (no typegrad header),
+compiled by the same compiler; "x hand" is typegrad's CPU time over it. Compilers are
+super-linear on long straight-line functions too, so growth is read against that row.
 The size is the number of operations (interior nodes); the distinct node count
 typegrad sees (operations, inputs and constants) is checked with a static_assert
 and reported. A "0" row is the file with the same includes and calls on a
@@ -55,32 +59,34 @@ class Expression:
         self.names = {}      # structural key -> name (to refuse duplicates)
         self.ops = 0
         self.leaves = set()  # distinct leaves (inputs, constants) in use
+        self.steps = []      # (name, operation, operands), in order: the hand-written reference
         for i in range(INPUTS):
             name = f"x{i}"
             self.key[name] = name
             self.names[name] = name
 
-    def add(self, text, key, leaves=()):
+    def add(self, text, key, leaves=(), op=None, args=()):
         if key in self.names:
             return None
         self.ops += 1
         name = f"w{self.ops}"
         self.lines.append(f"    auto const {name} = {text};")
+        self.steps.append((name, op, list(args)))
         self.key[name] = key
         self.names[key] = name
         self.leaves.update(leaves)
         return name
 
     def unary(self, op, a):
-        return self.add(f"{op}({a})", f"{op}({self.key[a]})", self._leaves(a))
+        return self.add(f"{op}({a})", f"{op}({self.key[a]})", self._leaves(a), op, [a])
 
     def binary(self, op, a, b):
-        return self.add(f"{a} {op} {b}", f"({self.key[a]}{op}{self.key[b]})", self._leaves(a, b))
+        return self.add(f"{a} {op} {b}", f"({self.key[a]}{op}{self.key[b]})", self._leaves(a, b), op, [a, b])
 
     def constant(self, form, a):
         if form == "2_c *":
-            return self.add(f"2_c * {a}", f"(2*{self.key[a]})", self._leaves(a) + ["2_c"])
-        return self.add(f"{a} + 3_c", f"({self.key[a]}+3)", self._leaves(a) + ["3_c"])
+            return self.add(f"2_c * {a}", f"(2*{self.key[a]})", self._leaves(a) + ["2_c"], "twice", [a])
+        return self.add(f"{a} + 3_c", f"({self.key[a]}+3)", self._leaves(a) + ["3_c"], "plus3", [a])
 
     @staticmethod
     def _leaves(*names):
@@ -195,6 +201,78 @@ int main(int argc, char**) {{
 """
 
 
+def hand_source(e, root, modes):
+    """The same function and gradients written by hand as straight-line code: the values,
+    the adjoints swept back (first contribution assigns), and one tangent per input
+    (only the lanes a node can depend on). What the compiler must do at least."""
+    def value(op, a):
+        if op in ("sin", "exp", "tanh"):
+            return f"std::{op}({a[0]})"
+        if op == "twice":
+            return f"2.0 * {a[0]}"
+        if op == "plus3":
+            return f"{a[0]} + 3.0"
+        return f"{a[0]} {op} {a[1]}"
+
+    def partials(name, op, a):  # None: exactly 1; "-": exactly -1
+        if op == "*":
+            return [a[1], a[0]]
+        return {"sin": [f"std::cos({a[0]})"], "exp": [name], "tanh": [f"(1.0 - {name} * {name})"],
+                "twice": ["2.0"], "plus3": [None], "+": [None, None], "-": [None, "-"]}[op]
+
+    def term(p, t):
+        return t if p is None else (f"-{t}" if p == "-" else f"{p} * {t}")
+
+    inputs = [f"x{i}" for i in range(INPUTS)]
+    head = ", ".join(f"double {x}" for x in inputs)
+    primal = [f"    double const {n} = {value(op, a)};" for n, op, a in e.steps]
+    out = []
+    if "reverse" in modes:
+        body = list(primal) + [f"    double const a_{root} = 1.0;"]
+        assigned = {root}
+        lines = {}
+        for n, op, a in reversed(e.steps):
+            if n not in assigned:
+                continue
+            for x, p in zip(a, partials(n, op, a)):
+                t = term(p, f"a_{n}")
+                if x in assigned:
+                    body.append(f"    a_{x} += {t};")
+                else:
+                    body.append(f"    double a_{x} = {t};")
+                    assigned.add(x)
+        grad = ", ".join(f"a_{x}" if x in assigned else "0.0" for x in inputs)
+        out.append(f"__attribute__((noinline)) R reverse_gradient({head}) {{\n" + "\n".join(body) +
+                   f"\n    return {{{root}, {{{grad}}}}};\n}}")
+    if "forward" in modes:
+        deps = {x: {i} for i, x in enumerate(inputs)}
+        body = []
+        for n, op, a in e.steps:
+            body.append(f"    double const {n} = {value(op, a)};")
+            deps[n] = set().union(*(deps[x] for x in a))
+            ps = partials(n, op, a)
+            for lane in sorted(deps[n]):
+                terms = []
+                for x, p in zip(a, ps):
+                    if lane in deps[x]:
+                        terms.append(term(p, "1.0" if x in inputs else f"t{lane}_{x}"))
+                body.append(f"    double const t{lane}_{n} = {' + '.join(terms)};")
+        grad = ", ".join(f"t{i}_{root}" if i in deps[root] else "0.0" for i in range(INPUTS))
+        out.append(f"__attribute__((noinline)) R forward_gradient({head}) {{\n" + "\n".join(body) +
+                   f"\n    return {{{root}, {{{grad}}}}};\n}}")
+    calls = []
+    if "reverse" in modes:
+        calls.append('    R const r = reverse_gradient(0.1 * argc, 0.2, 0.3, 0.4);\n'
+                     '    std::printf("reverse %.17g %.17g\\n", r.value, r.gradient[0]);')
+    if "forward" in modes:
+        calls.append('    R const q = forward_gradient(0.1 * argc, 0.2, 0.3, 0.4);\n'
+                     '    std::printf("forward %.17g %.17g\\n", q.value, q.gradient[0]);')
+    return (f"// generated by benchmarks/compile_time.py: hand-written reference, {e.ops} operations\n"
+            "#include <cmath>\n#include <cstdio>\n\n"
+            f"struct R {{\n    double value;\n    double gradient[{INPUTS}];\n}};\n\n" + "\n\n".join(out) +
+            "\n\nint main(int argc, char**) {\n" + "\n".join(calls) + "\n    return 0;\n}\n")
+
+
 def baseline():
     """The one-operation expression sin(x0): the fixed cost of the headers and the calls."""
     e = Expression()
@@ -237,6 +315,8 @@ def main():
     p.add_argument("--modes", choices=["both", "split"], default="both",
                    help="both: one file calling both modes; split: also reverse-only and forward-only files")
     p.add_argument("--repeat", type=int, default=1, help="compile each file N times, keep the fastest")
+    p.add_argument("--no-hand", action="store_true",
+                   help="skip the hand-written reference (the same function and gradients as straight-line code)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--time-report", action="store_true",
                    help="also run g++ -ftime-report on the largest dag and save the report")
@@ -260,30 +340,36 @@ def main():
     if args.modes == "split":
         mode_sets.update({"reverse": ("reverse",), "forward": ("forward",)})
 
-    jobs = []  # (shape, ops, distinct, modes name, path)
+    jobs = []  # (code, shape, ops, distinct, modes name, path); a hand job comes right before its typegrad job
     base, base_root = baseline()
     for mname, modes in mode_sets.items():
         path = os.path.join(work, f"baseline_{mname}.cpp")
         with open(path, "w") as f:
             f.write(source(base, base_root, modes))
-        jobs.append(("-", 0, base.distinct_nodes(), mname, path))
+        jobs.append(("typegrad", "-", 0, base.distinct_nodes(), mname, path))
     for shape in args.shapes:
         for size in args.sizes:
             e, root = generate(size, shape, args.seed)
             for mname, modes in mode_sets.items():
+                if not args.no_hand:
+                    path = os.path.join(work, f"{shape}_{size}_{mname}_hand.cpp")
+                    with open(path, "w") as f:
+                        f.write(hand_source(e, root, modes))
+                    jobs.append(("hand", shape, size, e.distinct_nodes(), mname, path))
                 path = os.path.join(work, f"{shape}_{size}_{mname}.cpp")
                 with open(path, "w") as f:
                     f.write(source(e, root, modes))
-                jobs.append((shape, size, e.distinct_nodes(), mname, path))
+                jobs.append(("typegrad", shape, size, e.distinct_nodes(), mname, path))
 
     rows = []
-    header = (f"{'compiler':<9} {'shape':<5} {'modes':<8} {'ops':>4} {'nodes':>5} {'wall s':>7} {'cpu s':>7} "
-              f"{'peak MiB':>9} {'growth':>7}")
+    header = (f"{'compiler':<9} {'code':<8} {'shape':<5} {'modes':<8} {'ops':>4} {'nodes':>5} {'wall s':>7} "
+              f"{'cpu s':>7} {'peak MiB':>9} {'growth':>7} {'x hand':>7}")
     print(header)
     print("-" * len(header))
     for compiler in compilers:
         prev = {}
-        for shape, size, distinct, mname, path in jobs:
+        hand_cpu = {}
+        for code, shape, size, distinct, mname, path in jobs:
             obj = path[:-4] + "." + os.path.basename(compiler).replace("+", "x") + ".o"
             best = None
             note = ""
@@ -303,21 +389,28 @@ def main():
             ran = ok and check_runs(compiler, obj, obj[:-2] + ".exe")
             status = "ok" if ran else ("compile-failed" if not ok else "run-failed")
             growth = ""
-            key = (shape, mname)
+            key = (code, shape, mname)
             if size and key in prev and prev[key][1] > 0 and ok:
                 psize, pcpu = prev[key]
                 growth = f"{(cpu / pcpu) / (size / psize):7.2f}"
             if size and ok:
                 prev[key] = (size, cpu)
-            print(f"{os.path.basename(compiler):<9} {shape:<5} {mname:<8} {size:>4} {distinct:>5} {wall:7.2f} {cpu:7.2f} "
-                  f"{rss:9.0f} {growth:>7}"
+            ratio = ""
+            if code == "hand" and ok:
+                hand_cpu[(shape, size, mname)] = cpu
+            elif ok and hand_cpu.get((shape, size, mname), 0) > 0:
+                ratio = f"{cpu / hand_cpu[(shape, size, mname)]:7.2f}"
+            print(f"{os.path.basename(compiler):<9} {code:<8} {shape:<5} {mname:<8} {size:>4} {distinct:>5} {wall:7.2f} "
+                  f"{cpu:7.2f} {rss:9.0f} {growth:>7} {ratio:>7}"
                   + ("" if status == "ok" else f"  {status}: {note}"), flush=True)
-            rows.append({"compiler": os.path.basename(compiler), "shape": shape, "modes": mname, "ops": size,
+            rows.append({"compiler": os.path.basename(compiler), "code": code, "shape": shape, "modes": mname, "ops": size,
                          "distinct_nodes": distinct, "wall_s": f"{wall:.2f}", "cpu_s": f"{cpu:.2f}",
                          "peak_rss_mib": f"{rss:.0f}", "flags": " ".join(["-std=c++20", "-O2"] + extra),
-                         "status": status, "note": note})
+                         "ratio_to_hand": ratio.strip(), "status": status, "note": note})
     print("(cpu s: user + system, steadier than wall time on a shared machine; growth: the CPU time ratio to the\n"
-          " previous size divided by the size ratio, 1.00 is linear; repeat with --repeat N to keep the fastest)")
+          " previous size divided by the size ratio, 1.00 is linear; x hand: typegrad's CPU time over the hand-written\n"
+          " straight-line code of the same function and gradients, compiled just before it by the same compiler\n"
+          " (without typegrad's header, so the ratio includes the header); --repeat N keeps the fastest)")
 
     with open(args.csv, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) if rows else ["compiler"])

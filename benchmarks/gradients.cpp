@@ -107,7 +107,10 @@ int main(int argc, char** argv) {
 
     using namespace bench;
     bool ok = check_case<p2>() && check_case<p1>() && check_case<rosenbrock<2>>() && check_case<rosenbrock<8>>() &&
-              check_case<rosenbrock<32>>() && check_case<smooth4>();
+              check_case<rosenbrock<16>>() && check_case<rosenbrock<32>>() && check_case<smooth4>() &&
+              check_case<pointwise>() && check_case<p1_numbers>() && check_case<rosenbrock_numbers<2>>() &&
+              check_case<rosenbrock_numbers<8>>() && check_case<rosenbrock_numbers<16>>() &&
+              check_case<rosenbrock_numbers<32>>();
     ok = ok && check_variant<p1, hand_closed>();
     if (!ok) {
         std::fprintf(stderr, "typegrad's gradient differs from the hand-written one; not timing\n");
@@ -118,8 +121,15 @@ int main(int argc, char** argv) {
     register_case<p1, hand, typegrad_reverse, typegrad_forward, hand_closed>();
     register_case<rosenbrock<2>, hand, typegrad_reverse, typegrad_forward>();
     register_case<rosenbrock<8>, hand, typegrad_reverse, typegrad_forward>();
+    register_case<rosenbrock<16>, hand, typegrad_reverse, typegrad_forward>();
     register_case<rosenbrock<32>, hand, typegrad_reverse, typegrad_forward>();
     register_case<smooth4, hand, typegrad_reverse, typegrad_forward>();
+    register_case<pointwise, hand, typegrad_reverse, typegrad_forward>();
+    register_case<p1_numbers, hand, typegrad_reverse, typegrad_forward>();
+    register_case<rosenbrock_numbers<2>, hand, typegrad_reverse, typegrad_forward>();
+    register_case<rosenbrock_numbers<8>, hand, typegrad_reverse, typegrad_forward>();
+    register_case<rosenbrock_numbers<16>, hand, typegrad_reverse, typegrad_forward>();
+    register_case<rosenbrock_numbers<32>, hand, typegrad_reverse, typegrad_forward>();
 
     bench::best_time_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -131,3 +131,73 @@ TEST_CASE("graph order puts children before parents and the root last") {
     static_assert(G::root == G::size - 1);
     static_assert(G::slots == 1);
 }
+
+TEST_CASE("run-time constants are read once, block by block, whatever the sharing") {
+    // Nested lets holding constants: each let's numbers are read from its first occurrence.
+    auto a = tg::let<"a">(x * 2.0);
+    auto b = tg::let<"b">(a * 3.0 + a);
+    auto f = b * b + a * 4.0 + y * 0.5;
+    using G = tg::graph<decltype(f)>;
+    static_assert(G::constants == 4);
+    double const xv = 0.7, yv = -1.3;
+    double const av = 2 * xv, bv = 3 * av + av;
+    auto const [v, g] = tg::gradient(f, xv, yv);
+    CHECK(v == doctest::Approx(bv * bv + 4 * av + 0.5 * yv));
+    // d/dx: b = 8x, a = 2x: 2 b * 8 + 4 * 2
+    CHECK(g[0] == doctest::Approx(2 * bv * 8 + 8));
+    CHECK(g[1] == doctest::Approx(0.5));
+    auto const q = tg::gradient<tg::forward>(f, xv, yv);
+    CHECK(q.gradient[0] == doctest::Approx(g[0]));
+
+    // Two lets of one name and type are one node: the first occurrence's number is used.
+    auto twice = tg::let<"g">(x * 2.0) + tg::let<"g">(x * 5.0);
+    static_assert(tg::node_count<decltype(twice)> == 5);
+    CHECK(tg::value(twice, 1.0) == 4.0);
+
+    // Constants in the outputs of a pack, around a shared empty node.
+    auto const j = tg::jacobian(tg::outputs(x * 2.0 + sin(x * y), y * 3.0 - 1.5, sin(x * y)), 0.5, 2.0);
+    CHECK(j.value[0] == doctest::Approx(1.0 + std::sin(1.0)));
+    CHECK(j.value[1] == doctest::Approx(4.5));
+    CHECK(j.jacobian(0, 0) == doctest::Approx(2.0 + 2.0 * std::cos(1.0)));
+    CHECK(j.jacobian(1, 1) == doctest::Approx(3.0));
+    CHECK(j.jacobian(2, 1) == doctest::Approx(0.5 * std::cos(1.0)));
+
+    // A callable returning a plain number is a constant root.
+    auto const c = tg::gradient([](auto) { return 2.5; }, 1.0);
+    CHECK(c.value == 2.5);
+    CHECK(c.gradient[0] == 0.0);
+}
+
+namespace {
+template <int D, class E>
+auto shared_chain(E const& e) {
+    if constexpr (D == 0)
+        return e;
+    else
+        return shared_chain<D - 1>(sin(e + e));
+}
+}  // namespace
+
+TEST_CASE("a deep chain shared by type is as many nodes as it is deep") {
+    // As a tree this has about 2^24 nodes; as a DAG two per level.
+    auto const f = shared_chain<24>(sin(x));
+    static_assert(tg::node_count<decltype(f)> == 2 + 24 * 2);
+    auto const [v, g] = tg::gradient(f, 0.1);
+    double s = std::sin(0.1), ds = std::cos(0.1);
+    for (int i = 0; i < 24; ++i) {
+        ds = std::cos(2 * s) * 2 * ds;
+        s = std::sin(2 * s);
+    }
+    CHECK(v == doctest::Approx(s));
+    CHECK(g[0] == doctest::Approx(ds));
+}
+
+TEST_CASE("per-node steps are keyed on the operation, not on the graph") {
+    using G = tg::graph<decltype(x * y + sin(x))>;
+    // x, y, x*y, sin x, the sum: each position names its operation alone.
+    static_assert(std::is_same_v<G::step_at<G::root>, tg::detail::op_step<tg::ops::add, 2>>);
+    static_assert(std::is_same_v<G::step_at<0>, tg::var<0>>);
+    static_assert(std::is_same_v<G::children_at<G::root>, std::index_sequence<2, 3>>);
+    static_assert(std::is_same_v<G::entry_at<3>::node, decltype(sin(x))>);
+    static_assert(tg::detail::index_of<G::key_map, decltype(x * y)> == 2);
+}

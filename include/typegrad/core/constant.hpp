@@ -26,7 +26,7 @@ struct static_const {
     static constexpr std::intmax_t den = D;
 
     template <class T>
-    TYPEGRAD_HOST_DEVICE static constexpr T as() {
+    TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE static constexpr T as() {
         if constexpr (D == 1)
             return static_cast<T>(N);
         else
@@ -103,7 +103,7 @@ struct indicator {
 namespace detail {
 /// Converts a partial, a constant or a number to the evaluation type T.
 template <class T, class P>
-TYPEGRAD_HOST_DEVICE constexpr T as(P const& p) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T as(P const& p) {
     if constexpr (static_constant<P>)
         return P::template as<T>();
     else if constexpr (std::is_same_v<P, indicator>)

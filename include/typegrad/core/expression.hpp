@@ -31,7 +31,7 @@ concept scalar = is_scalar<std::remove_cvref_t<T>>::value;
 
 namespace detail {
 
-template <std::size_t I, class C, bool Empty = std::is_empty_v<C>>
+template <std::size_t I, class C, bool Empty = std::is_empty<C>::value>
 struct child_store {
     C stored;
     constexpr child_store() = default;

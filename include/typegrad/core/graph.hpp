@@ -1,6 +1,6 @@
 // typegrad/core/graph.hpp: the expression type as a DAG with a topological order.
 //
-// A post-order depth-first walk over the expression type that skips nodes it has
+// A post-order depth-first walk over the expression that skips nodes it has
 // already seen gives every distinct node once, children before parents. Every
 // pass (value, tangent, adjoint) runs over this order; values live in one flat
 // array indexed by it, so there is no recursion at run time and no tape.
@@ -11,14 +11,25 @@
 // such nodes are never merged because their types agree (`x*2.0` and `x*3.0` have
 // one type); users share them explicitly with `tg::let`, whose node is keyed by
 // its type (name included).
+//
+// Compile cost grows with the number of nodes, not its square. The walk is one
+// constexpr function over per-type descriptions (graph_walk.hpp); node types and
+// paths per position come from the parent each node was first reached from; and
+// passes key their per-node steps on step_at<K> (the operation and its arity) with
+// the child positions as values, so no function is instantiated per node with the
+// graph in its name (names of O(n) characters for O(n) functions made g++ spend
+// seconds naming them).
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
+#include "constant.hpp"
 #include "expression.hpp"
+#include "graph_walk.hpp"
 #include "type_list.hpp"
 #include "var.hpp"
 
@@ -32,14 +43,8 @@ struct graph_entry {
     static constexpr std::size_t pos = Pos;
 };
 
-template <class N>
-struct op_shares_by_type : std::false_type {};
-template <class Op, class... Cs>
-    requires requires { Op::shared_by_type; }
-struct op_shares_by_type<node<Op, Cs...>> : std::bool_constant<Op::shared_by_type> {};
-
 template <class N, class Path>
-using node_key = std::conditional_t<std::is_empty_v<N> || op_shares_by_type<N>::value, N, graph_entry<N, Path>>;
+using node_key = std::conditional_t<keyed_by_type<N>::value, N, graph_entry<N, Path>>;
 
 template <class Path, std::size_t I>
 struct path_append;
@@ -48,74 +53,41 @@ struct path_append<std::index_sequence<P...>, I> {
     using type = std::index_sequence<P..., I>;
 };
 
-template <class Entries, class Keys>
-struct walk_state {
-    using entries = Entries;
-    using keys = Keys;
+template <class N, std::size_t I>
+struct child_type_of;
+template <class Op, class... Cs, std::size_t I>
+struct child_type_of<node<Op, Cs...>, I> {
+    using type = std::tuple_element_t<I, std::tuple<Cs...>>;
+};
+template <class N, std::size_t I>
+using child_type = typename child_type_of<N, I>::type;
+
+// The node type and path at position K, from the parent the walk first reached it from.
+template <class E, std::size_t K, std::size_t Parent = graph_walk<E>::table.node[K].parent,
+          std::size_t Index = graph_walk<E>::table.node[K].index>
+struct node_at {
+    using type = child_type<typename node_at<E, Parent>::type, Index>;
+    using path = typename path_append<typename node_at<E, Parent>::path, Index>::type;
+};
+template <class E, std::size_t K, std::size_t Index>
+    requires(roots_of<E>::pack)
+struct node_at<E, K, npos, Index> {
+    using type = child_type<E, Index>;
+    using path = std::index_sequence<Index>;
+};
+template <class E, std::size_t K, std::size_t Index>
+    requires(!roots_of<E>::pack)
+struct node_at<E, K, npos, Index> {
+    using type = E;
+    using path = std::index_sequence<>;
 };
 
-template <class State, class N, class Path, bool Seen = list_contains<typename State::keys, node_key<N, Path>>::value>
-struct visit;
-
-template <class State, class Path, class Children, std::size_t I>
-struct visit_children {
-    using type = State;
-};
-template <class State, class Path, class C, class... Rest, std::size_t I>
-struct visit_children<State, Path, type_list<C, Rest...>, I> {
-    using after_first = typename visit<State, C, typename path_append<Path, I>::type>::type;
-    using type = typename visit_children<after_first, Path, type_list<Rest...>, I + 1>::type;
-};
-
-template <class State, class N, class Path>
-struct visit<State, N, Path, true> {
-    using type = State;
-};
-template <class State, class N, class Path>
-struct visit<State, N, Path, false> {
-    using after = typename visit_children<State, Path, typename children_of<N>::type, 0>::type;
-    using type = walk_state<typename list_append<typename after::entries, graph_entry<N, Path>>::type,
-                            typename list_append<typename after::keys, node_key<N, Path>>::type>;
-};
-
-}  // namespace typegrad::detail
-
-namespace typegrad::ops {
-/// Several outputs of one function: the graph walk visits the forest of its
-/// children together (sharing what they share); the pack itself is no node of it.
-struct outputs {
-    static constexpr char const* name = "outputs";
-};
-}  // namespace typegrad::ops
-
-namespace typegrad::detail {
-
-template <class E>
-struct graph_state {
-    using type = typename visit<walk_state<type_list<>, type_list<>>, E, std::index_sequence<>>::type;
-};
-template <class... Es>
-struct graph_state<node<ops::outputs, Es...>> {
-    using type =
-        typename visit_children<walk_state<type_list<>, type_list<>>, std::index_sequence<>, type_list<Es...>, 0>::type;
-};
-
-template <class Map, class E>
-struct output_positions {
-    static constexpr std::array<std::size_t, 1> value{index_of<Map, node_key<E, std::index_sequence<>>>};
-};
-template <class Map, class... Es>
-struct output_positions<Map, node<ops::outputs, Es...>> {
-    static constexpr auto value = []<std::size_t... J>(std::index_sequence<J...>) {
-        return std::array<std::size_t, sizeof...(Es)>{index_of<Map, node_key<Es, std::index_sequence<J>>>...};
-    }(std::index_sequence_for<Es...>{});
-};
-
-template <class Entries, class Seq>
-struct number_entries;
-template <class... Es, std::size_t... K>
-struct number_entries<type_list<Es...>, std::index_sequence<K...>> {
-    using type = type_list<graph_entry<typename Es::node, typename Es::path, K>...>;
+template <class E, class Seq>
+struct entry_list;
+template <class E, std::size_t... K>
+struct entry_list<E, std::index_sequence<K...>> {
+    using type = type_list<graph_entry<typename node_at<E, K>::type, typename node_at<E, K>::path, K>...>;
+    using keys = type_list<node_key<typename node_at<E, K>::type, typename node_at<E, K>::path>...>;
 };
 
 template <class Keys>
@@ -134,59 +106,50 @@ struct var_slot_count<var<I, Name>> {
     static constexpr std::size_t value = I + 1;
 };
 
-template <class Entries>
-struct max_slots;
-template <class... Es>
-struct max_slots<type_list<Es...>> {
-    static constexpr std::size_t value = [] {
-        std::size_t m = 0;
-        for (std::size_t c : {std::size_t{0}, var_slot_count<typename Es::node>::value...})
-            if (c > m) m = c;
-        return m;
-    }();
+/// The child positions of a node (unused ones are 0). Passes hand them to a node's
+/// step as a value, so the step is instantiated once per operation; after inlining
+/// every index is a constant. (Its subscript is forced inline: std::array's is not,
+/// and thousands of uninlined calls made g++'s inliner heuristics quadratic.)
+struct child_positions {
+    std::size_t at[max_arity]{};
+    TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr std::size_t operator[](std::size_t i) const { return at[i]; }
 };
-
-// Entry K by overload resolution on its position (no deduction of E; see index_map).
-template <std::size_t K, class E>
-struct pos_tag {
-    static E entry(std::integral_constant<std::size_t, K>*);
-};
-template <class Entries>
-struct entry_index_impl;
-template <class... Es>
-struct entry_index_impl<type_list<Es...>> : pos_tag<Es::pos, Es>... {
-    using pos_tag<Es::pos, Es>::entry...;
-};
-template <class Entries>
-using entry_index = entry_index_impl<Entries>;
-
-/// The most operands an operation may have (select has three, tg::concat up to eight).
-inline constexpr std::size_t max_arity = 8;
 
 /// What the passes need to know about one entry, as plain constexpr data.
 struct entry_shape {
     std::size_t arity = 0;
-    std::array<std::size_t, max_arity> child{};
+    child_positions child{};
     bool is_var = false;
     std::size_t slot = 0;
 };
 
-template <class Map, class N, class Path>
-struct shape_of {
-    static constexpr entry_shape value = [] {
-        entry_shape s{};
-        if constexpr (is_var<N>::value) {
-            s.is_var = true;
-            s.slot = N::slot;
-        } else if constexpr (is_node<N>::value) {
-            static_assert(N::arity <= max_arity, "typegrad operations take at most eight operands");
-            s.arity = N::arity;
-            [&]<class... Cs, std::size_t... I>(type_list<Cs...>, std::index_sequence<I...>) {
-                ((s.child[I] = index_of<Map, node_key<Cs, typename path_append<Path, I>::type>>), ...);
-            }(typename N::children{}, std::make_index_sequence<N::arity>{});
-        }
-        return s;
-    }();
+/// A node's operation with its arity: what a pass's per-node step is keyed on, so
+/// that step instantiations are named by the operation, not by the node type.
+template <class Op, std::size_t Arity>
+struct op_step {
+    using op = Op;
+    static constexpr std::size_t arity = Arity;
+};
+
+template <class N>
+struct step_of {
+    using type = N;  // a leaf stands for itself
+};
+template <class Op, class... Cs>
+struct step_of<node<Op, Cs...>> {
+    using type = op_step<Op, sizeof...(Cs)>;
+};
+
+template <class T>
+inline constexpr bool is_op_step = false;
+template <class Op, std::size_t A>
+inline constexpr bool is_op_step<op_step<Op, A>> = true;
+
+template <class Shapes, std::size_t K, class Seq>
+struct children_seq_of;
+template <class Shapes, std::size_t K, std::size_t... I>
+struct children_seq_of<Shapes, K, std::index_sequence<I...>> {
+    using type = std::index_sequence<Shapes::shapes[K].child[I]...>;
 };
 
 }  // namespace typegrad::detail
@@ -197,29 +160,46 @@ namespace typegrad {
 /// distinct nodes in topological order.
 template <class E>
 struct graph {
-    using state = typename detail::graph_state<E>::type;
-    /// graph_entry<Node, Path, Pos>..., children before parents; the root is last.
-    using entries = typename detail::number_entries<typename state::entries,
-                                                    std::make_index_sequence<state::entries::size>>::type;
-    using key_map = typename detail::key_index_map<typename state::keys>::type;
+    using walk = detail::graph_walk<E>;
 
     /// Number of distinct nodes (shared subexpressions counted once).
-    static constexpr std::size_t size = entries::size;
+    static constexpr std::size_t size = walk::size;
     static constexpr std::size_t root = size - 1;
     /// Positions of the outputs: the root, or each output of a tg::outputs pack.
-    static constexpr auto outputs = detail::output_positions<key_map, E>::value;
+    static constexpr auto outputs = walk::table.outputs;
     /// One more than the highest input slot used.
-    static constexpr std::size_t slots = detail::max_slots<entries>::value;
+    static constexpr std::size_t slots = walk::table.slots;
+    /// Run-time numbers held by the nodes (each distinct leaf once).
+    static constexpr std::size_t constants = walk::table.constants;
 
-    /// The entry at position K (constant-time lookup).
+    /// The node type at position K.
     template <std::size_t K>
-    using entry_at =
-        decltype(detail::entry_index<entries>::entry(static_cast<std::integral_constant<std::size_t, K>*>(nullptr)));
+    using node_at = typename detail::node_at<E, K>::type;
+    /// The entry at position K: graph_entry<node, path of its first occurrence, K>.
+    template <std::size_t K>
+    using entry_at = detail::graph_entry<node_at<K>, typename detail::node_at<E, K>::path, K>;
+    /// What a pass's step at position K is keyed on: op_step<Op, arity>, or the leaf type.
+    template <std::size_t K>
+    using step_at = typename detail::step_of<node_at<K>>::type;
+    /// The child positions of entry K as a sequence.
+    template <std::size_t K>
+    using children_at = typename detail::children_seq_of<graph, K, std::make_index_sequence<walk::table.node[K].arity>>::type;
 
-    static constexpr auto shapes = []<class... Es>(detail::type_list<Es...>) {
-        return std::array<detail::entry_shape, sizeof...(Es)>{
-            detail::shape_of<key_map, typename Es::node, typename Es::path>::value...};
-    }(entries{});
+    /// graph_entry<Node, Path, Pos>..., children before parents; the root is last.
+    using entries = typename detail::entry_list<E, std::make_index_sequence<size>>::type;
+    using key_map = typename detail::key_index_map<typename detail::entry_list<E, std::make_index_sequence<size>>::keys>::type;
+
+    static constexpr std::array<detail::entry_shape, size> shapes = [] {
+        std::array<detail::entry_shape, size> s{};
+        for (std::size_t k = 0; k < size; ++k) {
+            auto const& w = walk::table.node[k];
+            s[k].arity = w.arity;
+            for (std::size_t i = 0; i < detail::max_arity; ++i) s[k].child.at[i] = w.child[i];
+            s[k].is_var = w.is_var;
+            s[k].slot = w.slot;
+        }
+        return s;
+    }();
 };
 
 /// Number of distinct nodes of an expression: its size as a DAG.
@@ -234,7 +214,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto at_path(N const& n, std::index_sequence<>) {
 }
 template <class N, std::size_t P, std::size_t... Rest>
 TYPEGRAD_HOST_DEVICE constexpr auto at_path(N const& n, std::index_sequence<P, Rest...>) {
-    return at_path(n.template child<P>(), std::index_sequence<Rest...>{});
+    return detail::at_path(n.template child<P>(), std::index_sequence<Rest...>{});
 }
 }  // namespace detail
 

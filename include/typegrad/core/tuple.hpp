@@ -26,11 +26,11 @@ template <std::size_t... I, class... Ts>
 struct tuple_base<std::index_sequence<I...>, Ts...> : tuple_leaf<I, Ts>... {};
 
 template <std::size_t I, class T>
-TYPEGRAD_HOST_DEVICE constexpr T const& leaf_get(tuple_leaf<I, T> const& l) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T const& leaf_get(tuple_leaf<I, T> const& l) {
     return l.value;
 }
 template <std::size_t I, class T>
-TYPEGRAD_HOST_DEVICE constexpr T& leaf_get(tuple_leaf<I, T>& l) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T& leaf_get(tuple_leaf<I, T>& l) {
     return l.value;
 }
 }  // namespace detail
@@ -45,17 +45,17 @@ template <class... Ts>
 tuple(Ts...) -> tuple<Ts...>;
 
 template <std::size_t I, class... Ts>
-TYPEGRAD_HOST_DEVICE constexpr decltype(auto) get(tuple<Ts...> const& t) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr decltype(auto) get(tuple<Ts...> const& t) {
     return detail::leaf_get<I>(t);
 }
 template <std::size_t I, class... Ts>
-TYPEGRAD_HOST_DEVICE constexpr decltype(auto) get(tuple<Ts...>& t) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr decltype(auto) get(tuple<Ts...>& t) {
     return detail::leaf_get<I>(t);
 }
 
 /// Builds a tuple of the local partial derivatives of an operation (one per operand).
 template <class... Ts>
-TYPEGRAD_HOST_DEVICE constexpr tuple<Ts...> partials(Ts const&... ps) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr tuple<Ts...> partials(Ts const&... ps) {
     return tuple<Ts...>{{{ps}...}};
 }
 

@@ -1,11 +1,11 @@
-// typegrad/core/type_list.hpp: plain type lists and constant-time membership tests.
+// typegrad/core/type_list.hpp: plain type lists, a key-to-position map, index subsets.
 //
-// Whole-graph algorithms run over hundreds of node types, so they use packs and
-// fold expressions rather than Hana algorithms (DESIGN.md measured 9-18x slower
-// compiles with Hana there). Membership uses base-class lookup, which compilers
-// answer without walking the pack element by element.
+// Whole-graph algorithms run over hundreds of node types, so they use packs,
+// fold expressions and constexpr data rather than Hana algorithms (DESIGN.md
+// measured 9-18x slower compiles with Hana there).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -17,25 +17,8 @@ struct type_list {
     static constexpr std::size_t size = sizeof...(Ts);
 };
 
-
 template <class T>
 struct type_tag {};
-
-// A set of distinct types as bases: `contains` is a base-of test.
-template <class... Ts>
-struct type_set : type_tag<Ts>... {};
-
-template <class List, class T>
-struct list_contains;
-template <class... Ts, class T>
-struct list_contains<type_list<Ts...>, T> : std::is_base_of<type_tag<T>, type_set<Ts...>> {};
-
-template <class List, class T>
-struct list_append;
-template <class... Ts, class T>
-struct list_append<type_list<Ts...>, T> {
-    using type = type_list<Ts..., T>;
-};
 
 // Position lookup: a map from key to index. Each key contributes one non-template
 // overload of `position`; looking a key up is overload resolution, which compares
@@ -61,5 +44,28 @@ inline constexpr std::size_t index_of = Map::position(static_cast<type_tag<Key>*
 
 template <class>
 inline constexpr bool dependent_false = false;
+
+/// A subset of the indices 0..N-1 as constexpr data; subset_sequence turns it into an
+/// index_sequence (a pack to expand over only the chosen indices).
+template <std::size_t N>
+struct index_subset {
+    std::array<std::size_t, N == 0 ? 1 : N> index{};
+    std::size_t count = 0;
+};
+
+template <std::size_t N>
+constexpr index_subset<N> subset_where(std::array<bool, N> const& chosen) {
+    index_subset<N> s{};
+    for (std::size_t i = 0; i < N; ++i)
+        if (chosen[i]) s.index[s.count++] = i;
+    return s;
+}
+
+template <auto S, class Seq = std::make_index_sequence<S.count>>
+struct subset_sequence;
+template <auto S, std::size_t... J>
+struct subset_sequence<S, std::index_sequence<J...>> {
+    using type = std::index_sequence<S.index[J]...>;
+};
 
 }  // namespace typegrad::detail

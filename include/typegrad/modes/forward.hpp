@@ -23,96 +23,153 @@ namespace typegrad {
 
 namespace detail {
 
-inline constexpr std::size_t any_lane = static_cast<std::size_t>(-1);
-
 struct term_list {
-    std::array<std::size_t, max_arity> operand{};
+    std::size_t operand[max_arity]{};
     std::size_t count = 0;
 };
 
-// Operands of entry K whose tangent enters lane `Lane` (any_lane: every active lane).
-template <class G, class T, std::size_t K, std::size_t Lane>
-inline constexpr term_list forward_terms = [] {
+/// The operands whose bit is set in mask, in order.
+constexpr term_list terms_of(std::size_t mask) {
     term_list t{};
-    for (std::size_t i = 0; i < G::shapes[K].arity; ++i) {
-        std::size_t const c = G::shapes[K].child[i];
-        if (plan<G, T>.carries[K][i] && (Lane == any_lane || depends<G, T>(c, Lane))) t.operand[t.count++] = i;
-    }
+    for (std::size_t i = 0; i < max_arity; ++i)
+        if ((mask >> i) & 1u) t.operand[t.count++] = i;
     return t;
+}
+
+// The tangent of one lane: the sum, over the operands in Mask, of the partial times
+// the operand's tangent in that lane (operand order; no zero is ever added).
+template <std::size_t Mask, class T, std::size_t L, class P, std::size_t... J>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_sum_of(P const& p, T const (*tans)[L], std::size_t lane,
+                                                             child_positions const c, std::index_sequence<J...>) {
+    constexpr term_list terms = terms_of(Mask);
+    return (... + scale(get<terms.operand[J]>(p), tans[c[terms.operand[J]]][lane]));
+}
+
+template <std::size_t Mask, class T, std::size_t L, class P>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_sum(P const& p, T const (*tans)[L], std::size_t lane,
+                                                          child_positions const c) {
+    return lane_sum_of<Mask>(p, tans, lane, c, std::make_index_sequence<terms_of(Mask).count>{});
+}
+
+/// lane_masks<G, T, L>[k][l]: the operands of node k whose tangent enters lane l
+/// (0: node k cannot depend on input l, and the lane is never computed).
+template <class G, class T, std::size_t L>
+inline constexpr auto lane_masks = [] {
+    std::array<std::array<std::size_t, L>, G::size> m{};
+    for (std::size_t k = 0; k < G::size; ++k)
+        for (std::size_t l = 0; l < L; ++l)
+            for (std::size_t i = 0; i < G::shapes[k].arity; ++i)
+                if (plan<G, T>.carries[k][i] && depends<G, T>(G::shapes[k].child[i], l)) m[k][l] |= std::size_t{1} << i;
+    return m;
 }();
 
-template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P, std::size_t... J>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T tangent_sum_of(P const& p, T const (*tans)[L], std::size_t lane,
-                                                                std::index_sequence<J...>) {
-    constexpr term_list terms = forward_terms<G, T, K, Lane>;
-    return (... + scale(get<terms.operand[J]>(p), tans[G::shapes[K].child[terms.operand[J]]][lane]));
-}
+/// What a node's step with unit lanes is keyed on: its operation and its lane masks.
+template <class S, class LaneMasks>
+struct unit_key {};
+/// An input's unit lane.
+template <std::size_t Slot>
+struct unit_var_key {};
 
-template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T tangent_sum(P const& p, T const (*tans)[L], std::size_t lane) {
-    return tangent_sum_of<G, T, K, Lane>(p, tans, lane,
-                                         std::make_index_sequence<forward_terms<G, T, K, Lane>.count>{});
-}
+template <class G, class T, std::size_t K, std::size_t L, class Lanes = std::make_index_sequence<L>>
+struct unit_key_of;
+template <class G, class T, std::size_t K, std::size_t L, std::size_t... Lane>
+struct unit_key_of<G, T, K, L, std::index_sequence<Lane...>> {
+    using type = std::conditional_t<
+        G::shapes[K].is_var, std::conditional_t<(G::shapes[K].slot < L), unit_var_key<G::shapes[K].slot>, no_step>,
+        std::conditional_t<(G::shapes[K].arity > 0 && plan<G, T>.active[K]),
+                           unit_key<typename G::template step_at<K>, std::index_sequence<lane_masks<G, T, L>[K][Lane]...>>,
+                           no_step>>;
+};
 
-template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, class P>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_lane_step(P const& p, T (*tans)[L]) {
-    if constexpr (depends<G, T>(K, Lane)) tans[K][Lane] = tangent_sum<G, T, K, Lane>(p, tans, Lane);
+template <std::size_t Mask, class T, std::size_t L, class P>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_lane(P const& p, T (*tans)[L], std::size_t k, std::size_t lane,
+                                                             child_positions const c) {
+    if constexpr (Mask != 0) tans[k][lane] = lane_sum<Mask>(p, tans, lane, c);
     return 0;
 }
 
-template <class G, class T, std::size_t K, std::size_t L, class P, std::size_t... Lane>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void unit_lanes(P const& p, T (*tans)[L], std::index_sequence<Lane...>) {
-    [[maybe_unused]] int const order[] = {0, unit_lane_step<G, T, K, Lane>(p, tans)...};
+template <std::size_t... M, class T, std::size_t L, class P, std::size_t... Lane>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void unit_lanes(P const& p, T (*tans)[L], std::size_t k,
+                                                               child_positions const c, std::index_sequence<Lane...>) {
+    [[maybe_unused]] int const order[] = {0, unit_lane<M>(p, tans, k, Lane, c)...};
 }
 
-template <class G, class T, std::size_t K, std::size_t L>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_step(T const* vals, T (*tans)[L]) {
-    constexpr entry_shape s = G::shapes[K];
-    if constexpr (s.is_var) {
-        if constexpr (s.slot < L) tans[K][s.slot] = T(1);
-    } else if constexpr (s.arity > 0 && plan<G, T>.active[K]) {
-        auto const p = partials_at<G, K>(vals);
-        unit_lanes<G, T, K>(p, tans, std::make_index_sequence<L>{});
-    }
+template <class T, std::size_t L, class S, std::size_t... M>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_step(T const* vals, T (*tans)[L], std::size_t k,
+                                                             child_positions const c,
+                                                             unit_key<S, std::index_sequence<M...>>) {
+    auto const p = node_partials<S>(vals, k, c);
+    unit_lanes<M...>(p, tans, k, c, std::make_index_sequence<sizeof...(M)>{});
+    return 0;
+}
+template <class T, std::size_t L, std::size_t Slot>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_step(T const*, T (*tans)[L], std::size_t k, child_positions,
+                                                             unit_var_key<Slot>) {
+    tans[k][Slot] = T(1);
+    return 0;
+}
+template <class T, std::size_t L>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_step(T const*, T (*)[L], std::size_t, child_positions, no_step) {
     return 0;
 }
 
 template <class G, class T, std::size_t L, std::size_t... K>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void unit_pass(T const* vals, T (*tans)[L], std::index_sequence<K...>) {
-    [[maybe_unused]] int const order[] = {0, unit_step<G, T, K>(vals, tans)...};
+    [[maybe_unused]] int const order[] = {
+        0, unit_step(vals, tans, K, G::shapes[K].child, typename unit_key_of<G, T, K, L>::type{})...};
 }
 
 /// Values and unit-lane tangents: lane l of node k is d(node k)/d(input l).
 template <class G, class T, std::size_t L, class E>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_unit(E const& root, T const* in, T* vals, T (*tans)[L]) {
-    compute_values<G>(root, in, vals);
+    detail::compute_values<G>(root, in, vals);
     unit_pass<G, T>(vals, tans, std::make_index_sequence<G::size>{});
 }
 
-template <class G, class T, std::size_t K, std::size_t L, std::size_t N>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int dense_step(T const* vals, std::array<T, N> const* dirs,
-                                                              T (*tans)[L]) {
-    constexpr entry_shape s = G::shapes[K];
-    if constexpr (s.is_var) {
-        for (std::size_t l = 0; l < L; ++l) tans[K][l] = dirs[l][s.slot];
-    } else if constexpr (s.arity > 0 && plan<G, T>.active[K]) {
-        auto const p = partials_at<G, K>(vals);
-        for (std::size_t l = 0; l < L; ++l) tans[K][l] = tangent_sum<G, T, K, any_lane>(p, tans, l);
-    }
+/// What a node's step with dense lanes is keyed on: every lane sums the operands that carry.
+template <class S, std::size_t Carries>
+struct dense_key {};
+template <std::size_t Slot>
+struct dense_var_key {};
+
+template <class G, class T, std::size_t K>
+using dense_key_of = std::conditional_t<
+    G::shapes[K].is_var, dense_var_key<G::shapes[K].slot>,
+    std::conditional_t<(G::shapes[K].arity > 0 && plan<G, T>.active[K]),
+                       dense_key<typename G::template step_at<K>, operand_mask(plan<G, T>.carries[K])>, no_step>>;
+
+template <class T, std::size_t L, std::size_t N, class S, std::size_t Carries>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int dense_step(T const* vals, std::array<T, N> const*, T (*tans)[L],
+                                                              std::size_t k, child_positions const c,
+                                                              dense_key<S, Carries>) {
+    auto const p = node_partials<S>(vals, k, c);
+    for (std::size_t l = 0; l < L; ++l) tans[k][l] = lane_sum<Carries>(p, tans, l, c);
+    return 0;
+}
+template <class T, std::size_t L, std::size_t N, std::size_t Slot>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int dense_step(T const*, std::array<T, N> const* dirs, T (*tans)[L],
+                                                              std::size_t k, child_positions, dense_var_key<Slot>) {
+    for (std::size_t l = 0; l < L; ++l) tans[k][l] = dirs[l][Slot];
+    return 0;
+}
+template <class T, std::size_t L, std::size_t N>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int dense_step(T const*, std::array<T, N> const*, T (*)[L], std::size_t,
+                                                              child_positions, no_step) {
     return 0;
 }
 
 template <class G, class T, std::size_t L, std::size_t N, std::size_t... K>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void dense_pass(T const* vals, std::array<T, N> const* dirs,
                                                                T (*tans)[L], std::index_sequence<K...>) {
-    [[maybe_unused]] int const order[] = {0, dense_step<G, T, K, L>(vals, dirs, tans)...};
+    [[maybe_unused]] int const order[] = {
+        0, dense_step(vals, dirs, tans, K, G::shapes[K].child, dense_key_of<G, T, K>{})...};
 }
 
 /// Values and L directional derivatives at once: dirs[l] is the direction of lane l.
 template <class G, class T, std::size_t L, std::size_t N, class E>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_dense(E const& root, T const* in,
                                                                   std::array<T, N> const* dirs, T* vals, T (*tans)[L]) {
-    compute_values<G>(root, in, vals);
+    detail::compute_values<G>(root, in, vals);
     dense_pass<G, T, L>(vals, dirs, tans, std::make_index_sequence<G::size>{});
 }
 
@@ -133,10 +190,10 @@ struct jvp_outputs_result {
 };
 
 namespace detail {
-template <class G, class T, std::size_t J, std::size_t L>
-TYPEGRAD_HOST_DEVICE constexpr T output_tangent(T const (*tans)[L]) {
-    if constexpr (plan<G, T>.active[G::outputs[J]])
-        return tans[G::outputs[J]][0];
+template <bool Active, std::size_t Pos, class T, std::size_t L>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T output_tangent(T const (*tans)[L]) {
+    if constexpr (Active)
+        return tans[Pos][0];
     else
         return T(0);
 }
@@ -144,7 +201,8 @@ TYPEGRAD_HOST_DEVICE constexpr T output_tangent(T const (*tans)[L]) {
 template <class G, class T, std::size_t L, std::size_t M, std::size_t... J>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void output_tangents(T const (*tans)[L], std::array<T, M>& out,
                                                                     std::index_sequence<J...>) {
-    [[maybe_unused]] int const order[] = {0, (out[J] = output_tangent<G, T, J>(tans), 0)...};
+    [[maybe_unused]] int const order[] = {
+        0, (out[J] = output_tangent<plan<G, T>.active[G::outputs[J]], G::outputs[J]>(tans), 0)...};
 }
 
 template <class F, class Seq>

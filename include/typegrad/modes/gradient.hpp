@@ -19,9 +19,9 @@ struct gradient_result {
 
 namespace detail {
 
-template <class G, class T, std::size_t Lane, std::size_t L>
+template <bool Depends, std::size_t Lane, class T, std::size_t L>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_result(T const (&root_tangents)[L]) {
-    if constexpr (depends<G, T>(G::root, Lane))
+    if constexpr (Depends)
         return root_tangents[Lane];
     else
         return T(0);
@@ -30,26 +30,26 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T lane_result(T const (&root_tang
 template <class G, class T, std::size_t L, std::size_t... Lane>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr std::array<T, sizeof...(Lane)> lane_results(
     T const (&root_tangents)[L], std::index_sequence<Lane...>) {
-    return {lane_result<G, T, Lane>(root_tangents)...};
+    return {lane_result<depends<G, T>(G::root, Lane), Lane>(root_tangents)...};
 }
 
 template <class Mode, class F, class T, std::size_t N>
 TYPEGRAD_HOST_DEVICE constexpr gradient_result<T, N> gradient_at(F const& f, std::array<T, N> const& x) {
     static_assert(mode<Mode>, "typegrad: the mode must be tg::forward or tg::reverse");
-    auto const e = to_expression<N>(f);
+    auto const e = detail::to_expression<N>(f);
     using G = graph<std::remove_cvref_t<decltype(e)>>;
     static_assert(check_inputs<G, N>());
     T vals[G::size];
     if constexpr (std::is_same_v<Mode, reverse>) {
         using seeds = std::index_sequence<G::root>;
-        compute_values<G>(e, x.data(), vals);
+        detail::compute_values<G>(e, x.data(), vals);
         T adj[G::size];
         if constexpr (plan<G, T>.active[G::root]) adj[G::root] = T(1);
         reverse_sweep<G, T, seeds>(vals, adj);
         return {vals[G::root], gather_gradient<G, T, seeds, N>(adj)};
     } else {
         T tans[G::size][N == 0 ? 1 : N];
-        forward_unit<G, T, (N == 0 ? 1 : N)>(e, x.data(), vals, tans);
+        detail::forward_unit<G, T, (N == 0 ? 1 : N)>(e, x.data(), vals, tans);
         return {vals[G::root], lane_results<G, T>(tans[G::root], std::make_index_sequence<N>{})};
     }
 }

@@ -83,11 +83,11 @@ constexpr std::array<std::array<bool, max_arity>, max_arity> rule_dependence(std
     return r;
 }
 
-/// depends_on[i][j]: the rule's partial i of node type N may depend on operand j.
-template <class N>
+/// depends_on[i][j]: the rule's partial i of step S (op_step<Op, arity>) may depend on operand j.
+template <class S>
 constexpr std::array<std::array<bool, max_arity>, max_arity> partial_dependence() {
-    if constexpr (is_node<N>::value)
-        return rule_dependence<typename N::op>(std::make_index_sequence<N::arity>{});
+    if constexpr (is_op_step<S>)
+        return rule_dependence<typename S::op>(std::make_index_sequence<S::arity>{});
     else
         return {};
 }
@@ -134,10 +134,10 @@ constexpr hessian_tables<G, T> make_hessian_plan() {
     constexpr auto const& r = reverse_plan<G, T>;
     constexpr std::size_t n = G::size;
     tables h{};
-    auto const dependence = []<class... Es>(type_list<Es...>) {
+    auto const dependence = []<std::size_t... K>(std::index_sequence<K...>) {
         return std::array<std::array<std::array<bool, max_arity>, max_arity>, n>{
-            partial_dependence<typename Es::node>()...};
-    }(typename G::entries{});
+            partial_dependence<typename G::template step_at<K>>()...};
+    }(std::make_index_sequence<n>{});
     std::array<bits, n> reached{};  // lanes of each adjoint tangent already assigned
     for (std::size_t k = n; k-- > 0;) {
         if (!r.received[k]) continue;
@@ -180,31 +180,26 @@ constexpr hessian_tables<G, T> make_hessian_plan() {
 template <class G, class T>
 inline constexpr hessian_tables<G, T> hessian_plan = make_hessian_plan<G, T>();
 
-/// A set of lanes as a list: lane[0 .. count).
-template <std::size_t L>
-struct lane_list {
-    std::array<std::size_t, L> lane{};
-    std::size_t count = 0;
-};
-
+/// A set of lanes (bits) as a list of lanes below L.
 template <std::size_t L, class Bits>
-constexpr lane_list<L> list_of(Bits const& b) {
-    lane_list<L> r{};
+constexpr index_subset<L> lanes_of(Bits const& b) {
+    index_subset<L> r{};
     for (std::size_t l = 0; l < L; ++l)
-        if (has_lane(b, l)) r.lane[r.count++] = l;
+        if (has_lane(b, l)) r.index[r.count++] = l;
     return r;
 }
 
 /// Position of lane l in a list (l is in it).
 template <std::size_t L>
-constexpr std::size_t position_in(lane_list<L> const& list, std::size_t l) {
+constexpr std::size_t position_in(index_subset<L> const& list, std::size_t l) {
     for (std::size_t s = 0; s < list.count; ++s)
-        if (list.lane[s] == l) return s;
+        if (list.index[s] == l) return s;
     return 0;
 }
 
 // ---------------------------------------------------------------------------
-// The sweep.
+// The sweep. Each node's step is keyed on small types built from the tables above
+// (lists of lanes as sequences), not on the graph.
 
 template <class P>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto const& value_part(P const& p) {
@@ -214,165 +209,225 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto const& value_part(P const& p
         return p;
 }
 
-/// Node c's value as a dual restricted to the lanes of Lanes (structural zeros elsewhere).
-template <class G, class T, class D, std::size_t L, auto const& Lanes, std::size_t C, std::size_t... S>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr D dual_of(T const* vals, T const (*tans)[L], std::index_sequence<S...>) {
-    return D(vals[C], {(depends<G, T>(C, Lanes.lane[S]) ? tans[C][Lanes.lane[S]] : T(0))...});
-}
+/// An operand as a dual over the node's dual lanes: Dep[s] says whether it has lane s.
+template <std::size_t C, class Deps>
+struct dual_operand {};
 
-template <class G, std::size_t K>
-struct node_lanes {
-    template <class T, std::size_t L>
-    static constexpr lane_list<L> duals = list_of<L>(hessian_plan<G, T>.dual_lanes[K]);
-    template <class T, std::size_t L, std::size_t I>
-    static constexpr lane_list<L> contributed = list_of<L>(hessian_plan<G, T>.contributed[K][I]);
-    template <class T, std::size_t L>
-    static constexpr lane_list<L> adjoint = list_of<L>(hessian_plan<G, T>.adjoint_lanes[K]);
+/// Lane `Lane` of a child's adjoint tangent: from the partial's tangent (at Slot of the
+/// duals), from the node's own adjoint tangent, and whether it is the first term.
+template <std::size_t Lane, std::size_t Slot, bool FromPartial, bool FromAdjoint, bool First>
+struct lane_push {};
+
+/// Operand I (at position C): does it take a contribution, is it the first, and its lanes.
+template <std::size_t C, std::size_t I, bool Carry, bool First, class Lanes>
+struct operand_push {};
+
+template <class S, std::size_t K, bool Shielded, class Children, class Duals, class Operands, class AdjointLanes,
+          class Pushes>
+struct second_key {};
+
+// Lists of lanes as sequences. (Aliases over the per-graph tables: a static member per
+// node here would be a variable named by the graph, which g++ names at a cost.)
+template <class G, class T, std::size_t L, std::size_t K>
+using dual_lanes_of = typename subset_sequence<lanes_of<L>(hessian_plan<G, T>.dual_lanes[K])>::type;
+template <class G, class T, std::size_t L, std::size_t K>
+using adjoint_lanes_of = typename subset_sequence<lanes_of<L>(hessian_plan<G, T>.adjoint_lanes[K])>::type;
+template <class G, class T, std::size_t L, std::size_t K, std::size_t I>
+using contributed_lanes_of = typename subset_sequence<lanes_of<L>(hessian_plan<G, T>.contributed[K][I])>::type;
+
+template <class G, class T, std::size_t L, std::size_t K, std::size_t C, class Duals>
+struct dual_operand_of;
+template <class G, class T, std::size_t L, std::size_t K, std::size_t C, std::size_t... Lane>
+struct dual_operand_of<G, T, L, K, C, std::index_sequence<Lane...>> {
+    using type = dual_operand<C, std::integer_sequence<bool, depends<G, T>(C, Lane)...>>;
 };
 
-/// The partials of entry K on duals over its dual lanes: values and tangents at once.
-template <class G, std::size_t K, class T, std::size_t L, std::size_t... I>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto dual_partials(T const* vals, T const (*tans)[L],
-                                                                  std::index_sequence<I...>) {
-    constexpr auto const& lanes = node_lanes<G, K>::template duals<T, L>;
-    using D = dual<T, lanes.count>;
-    using S = std::make_index_sequence<lanes.count>;
-    using Op = typename G::template entry_at<K>::node::op;
-    return Op::partials(dual_of<G, T, D, L, lanes, G::shapes[K].child[I]>(vals, tans, S{})...,
-                        dual_of<G, T, D, L, lanes, K>(vals, tans, S{}));
+template <class G, class T, std::size_t L, std::size_t K, std::size_t I, class Lanes>
+struct lane_pushes_of;
+template <class G, class T, std::size_t L, std::size_t K, std::size_t I, std::size_t... Lane>
+struct lane_pushes_of<G, T, L, K, I, std::index_sequence<Lane...>> {
+    using type =
+        type_list<lane_push<Lane, position_in(lanes_of<L>(hessian_plan<G, T>.dual_lanes[K]), Lane),
+                            has_lane(hessian_plan<G, T>.partial_lanes[K][I], Lane),
+                            has_lane(hessian_plan<G, T>.adjoint_lanes[K], Lane), has_lane(hessian_plan<G, T>.first[K][I], Lane)>...>;
+};
+
+template <class G, class T, std::size_t L, std::size_t K, class Operands>
+struct operand_pushes_of;
+template <class G, class T, std::size_t L, std::size_t K, std::size_t... I>
+struct operand_pushes_of<G, T, L, K, std::index_sequence<I...>> {
+    using type = type_list<operand_push<
+        G::shapes[K].child[I], I, plan<G, T>.carries[K][I], reverse_plan<G, T>.first[K][I],
+        typename lane_pushes_of<G, T, L, K, I, contributed_lanes_of<G, T, L, K, I>>::type>...>;
+    template <class Duals>
+    using duals = type_list<typename dual_operand_of<G, T, L, K, G::shapes[K].child[I], Duals>::type...,
+                            typename dual_operand_of<G, T, L, K, K, Duals>::type>;
+};
+
+template <class G, class T, std::size_t L, std::size_t K>
+struct second_key_of {
+    using duals = dual_lanes_of<G, T, L, K>;
+    using operands = operand_pushes_of<G, T, L, K, std::make_index_sequence<G::shapes[K].arity>>;
+    using type =
+        std::conditional_t<(G::shapes[K].arity > 0 && reverse_plan<G, T>.received[K]),
+                           second_key<typename G::template step_at<K>, K, reverse_plan<G, T>.shielded[K],
+                                      typename G::template children_at<K>, duals,
+                                      typename operands::template duals<duals>,
+                                      adjoint_lanes_of<G, T, L, K>,
+                                      typename operands::type>,
+                           no_step>;
+};
+
+template <std::size_t... C>
+constexpr child_positions child_array(std::index_sequence<C...>) {
+    return {{C...}};
 }
 
-template <class G, class T, std::size_t K, std::size_t I, std::size_t Lane, std::size_t L, class P>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int push_lane(P const& p, T const* adj, T (*adjt)[L], bool cut) {
-    constexpr auto const& h = hessian_plan<G, T>;
-    constexpr std::size_t c = G::shapes[K].child[I];
+/// An operand's value as a dual over the node's dual lanes (structural zeros elsewhere).
+template <class D, class T, std::size_t L, std::size_t... Lane, std::size_t C, bool... Dep>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr D dual_of(T const* vals, T const (*tans)[L], std::index_sequence<Lane...>,
+                                                         dual_operand<C, std::integer_sequence<bool, Dep...>>) {
+    return D(vals[C], {(Dep ? tans[C][Lane] : T(0))...});
+}
+
+/// The partials of a node on duals over its dual lanes: values and tangents at once.
+template <class S, class T, std::size_t L, std::size_t... Lane, class... Operands>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto dual_partials(T const* vals, T const (*tans)[L],
+                                                                  std::index_sequence<Lane...> lanes,
+                                                                  type_list<Operands...>) {
+    using D = dual<T, sizeof...(Lane)>;
+    return S::op::partials(dual_of<D>(vals, tans, lanes, Operands{})...);
+}
+
+template <class T, std::size_t L, std::size_t K, std::size_t C, bool Shielded, class Pi, std::size_t Lane,
+          std::size_t Slot, bool FromPartial, bool FromAdjoint, bool First>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int push_lane(Pi const& p, T const* adj, T (*adjt)[L],
+                                                             [[maybe_unused]] bool cut,
+                                                             lane_push<Lane, Slot, FromPartial, FromAdjoint, First>) {
     T term{};
-    if constexpr (has_lane(h.partial_lanes[K][I], Lane)) {
-        constexpr std::size_t s = position_in(node_lanes<G, K>::template duals<T, L>, Lane);
-        term = adj[K] * p.t[s];
-        if constexpr (has_lane(h.adjoint_lanes[K], Lane)) term += scale(value_part(p), adjt[K][Lane]);
+    if constexpr (FromPartial) {
+        term = adj[K] * p.t[Slot];
+        if constexpr (FromAdjoint) term += scale(value_part(p), adjt[K][Lane]);
     } else {
         term = scale(value_part(p), adjt[K][Lane]);
     }
-    if constexpr (reverse_plan<G, T>.shielded[K])
+    if constexpr (Shielded)
         if (cut) term = T(0);
-    if constexpr (has_lane(h.first[K][I], Lane))
-        adjt[c][Lane] = term;
+    if constexpr (First)
+        adjt[C][Lane] = term;
     else
-        adjt[c][Lane] += term;
+        adjt[C][Lane] += term;
     return 0;
 }
 
-template <class G, class T, std::size_t K, std::size_t I, std::size_t L, class P, std::size_t... J>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void push_lanes([[maybe_unused]] P const& p,
-                                                               [[maybe_unused]] T const* adj,
+template <class T, std::size_t L, std::size_t K, bool Shielded, class P, std::size_t C, std::size_t I, bool Carry,
+          bool First, class... Lanes>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int push_second([[maybe_unused]] P const& ps, [[maybe_unused]] T* adj,
                                                                [[maybe_unused]] T (*adjt)[L], [[maybe_unused]] bool cut,
-                                                               std::index_sequence<J...>) {
-    constexpr auto const& lanes = node_lanes<G, K>::template contributed<T, L, I>;
-    [[maybe_unused]] int const order[] = {0, push_lane<G, T, K, I, lanes.lane[J]>(p, adj, adjt, cut)...};
-}
-
-template <class G, class T, std::size_t K, std::size_t I, std::size_t L, class P>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int push_second(P const& ps, T* adj, T (*adjt)[L], bool cut) {
-    if constexpr (plan<G, T>.carries[K][I]) {
-        constexpr std::size_t c = G::shapes[K].child[I];
+                                                               operand_push<C, I, Carry, First, type_list<Lanes...>>) {
+    if constexpr (Carry) {
         auto const& p = get<I>(ps);
         T contribution = scale(value_part(p), adj[K]);
-        if constexpr (reverse_plan<G, T>.shielded[K])
+        if constexpr (Shielded)
             if (cut) contribution = T(0);
-        if constexpr (reverse_plan<G, T>.first[K][I])
-            adj[c] = contribution;
+        if constexpr (First)
+            adj[C] = contribution;
         else
-            adj[c] += contribution;
-        push_lanes<G, T, K, I>(p, adj, adjt, cut,
-                               std::make_index_sequence<node_lanes<G, K>::template contributed<T, L, I>.count>{});
+            adj[C] += contribution;
+        [[maybe_unused]] int const order[] = {0, push_lane<T, L, K, C, Shielded>(p, adj, adjt, cut, Lanes{})...};
     }
     return 0;
 }
 
-template <class G, class T, std::size_t K, std::size_t L, std::size_t... J>
+template <class T, std::size_t L, std::size_t K, std::size_t... Lane>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr bool adjoint_is_zero(T const* adj, [[maybe_unused]] T const (*adjt)[L],
-                                                                    std::index_sequence<J...>) {
-    constexpr auto const& lanes = node_lanes<G, K>::template adjoint<T, L>;
-    return is_exact_zero(adj[K]) && (is_exact_zero(adjt[K][lanes.lane[J]]) && ...);
+                                                                    std::index_sequence<Lane...>) {
+    return is_exact_zero(adj[K]) && (is_exact_zero(adjt[K][Lane]) && ...);
 }
 
-template <class G, class T, std::size_t K, std::size_t L, class P, std::size_t... I>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void push_all([[maybe_unused]] P const& p, [[maybe_unused]] T* adj,
-                                                             [[maybe_unused]] T (*adjt)[L],
-                                                             std::index_sequence<I...>) {
+template <class T, std::size_t L, std::size_t K, bool Shielded, class P, class... Pushes>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void push_all(P const& p, T* adj, T (*adjt)[L], bool cut,
+                                                             type_list<Pushes...>) {
+    [[maybe_unused]] int const order[] = {0, push_second<T, L, K, Shielded>(p, adj, adjt, cut, Pushes{})...};
+}
+
+template <class T, std::size_t L, class S, std::size_t K, bool Shielded, class Children, std::size_t... Dual,
+          class Operands, class AdjointLanes, class Pushes>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int second_step(
+    T const* vals, [[maybe_unused]] T const (*tans)[L], T* adj, T (*adjt)[L],
+    second_key<S, K, Shielded, Children, std::index_sequence<Dual...>, Operands, AdjointLanes, Pushes>) {
     // Below a select, an adjoint that is exactly 0 with all its lanes (a branch not
     // taken) passes 0, whatever the partials (as masked_scale in the reverse sweep).
     bool cut = false;
-    if constexpr (reverse_plan<G, T>.shielded[K])
-        cut = adjoint_is_zero<G, T, K>(adj, adjt,
-                                       std::make_index_sequence<node_lanes<G, K>::template adjoint<T, L>.count>{});
-    [[maybe_unused]] int const order[] = {0, push_second<G, T, K, I>(p, adj, adjt, cut)...};
+    if constexpr (Shielded) cut = adjoint_is_zero<T, L, K>(adj, adjt, AdjointLanes{});
+    if constexpr (sizeof...(Dual) == 0)
+        push_all<T, L, K, Shielded>(node_partials<S>(vals, K, child_array(Children{})), adj, adjt, cut, Pushes{});
+    else
+        push_all<T, L, K, Shielded>(dual_partials<S>(vals, tans, std::index_sequence<Dual...>{}, Operands{}), adj,
+                                    adjt, cut, Pushes{});
+    return 0;
 }
-
-template <class G, class T, std::size_t K, std::size_t L>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int second_step(T const* vals, T const (*tans)[L], T* adj,
-                                                               T (*adjt)[L]) {
-    if constexpr (G::shapes[K].arity > 0 && reverse_plan<G, T>.received[K]) {
-        using arity = std::make_index_sequence<G::shapes[K].arity>;
-        if constexpr (node_lanes<G, K>::template duals<T, L>.count == 0)
-            push_all<G, T, K>(partials_at<G, K>(vals), adj, adjt, arity{});
-        else
-            push_all<G, T, K>(dual_partials<G, K>(vals, tans, arity{}), adj, adjt, arity{});
-    }
+template <class T, std::size_t L>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int second_step(T const*, T const (*)[L], T*, T (*)[L], no_step) {
     return 0;
 }
 
 template <class G, class T, std::size_t L, std::size_t... J>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void second_sweep(T const* vals, T const (*tans)[L], T* adj,
                                                                  T (*adjt)[L], std::index_sequence<J...>) {
-    [[maybe_unused]] int const order[] = {0, second_step<G, T, G::size - 1 - J>(vals, tans, adj, adjt)...};
+    [[maybe_unused]] int const order[] = {
+        0, second_step(vals, tans, adj, adjt, typename second_key_of<G, T, L, G::size - 1 - J>::type{})...};
 }
 
-template <class G, class T, std::size_t K, std::size_t Lane, std::size_t L, std::size_t N>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_entry([[maybe_unused]] T const (*adjt)[L],
-                                                                [[maybe_unused]] matrix<T, N, N>& h) {
-    constexpr std::size_t i = G::shapes[K].slot;
-    if constexpr (Lane >= i) {
-        if constexpr (has_lane(hessian_plan<G, T>.first_entry[K], Lane))
-            h(i, Lane) = adjt[K][Lane];
-        else
-            h(i, Lane) += adjt[K][Lane];
-    }
+/// An input's row of the Hessian: its adjoint lanes on or above the diagonal, and which assign.
+template <std::size_t K, std::size_t Slot, class Lanes, class First>
+struct hessian_row_key {};
+
+template <class G, class T, std::size_t L, std::size_t K, class Lanes>
+struct hessian_row_of;
+template <class G, class T, std::size_t L, std::size_t K, std::size_t... Lane>
+struct hessian_row_of<G, T, L, K, std::index_sequence<Lane...>> {
+    using type = hessian_row_key<K, G::shapes[K].slot, std::index_sequence<Lane...>,
+                                 std::integer_sequence<bool, has_lane(hessian_plan<G, T>.first_entry[K], Lane)...>>;
+};
+
+template <class G, class T, std::size_t L, std::size_t K>
+struct hessian_row_key_of {
+    using type = std::conditional_t<
+        (G::shapes[K].is_var && reverse_plan<G, T>.received[K]),
+        typename hessian_row_of<G, T, L, K, adjoint_lanes_of<G, T, L, K>>::type,
+        no_step>;
+};
+
+template <class T, std::size_t L, std::size_t N, std::size_t K, std::size_t Slot, std::size_t... Lane, bool... First>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_row(
+    [[maybe_unused]] T const (*adjt)[L], [[maybe_unused]] matrix<T, N, N>& h,
+    hessian_row_key<K, Slot, std::index_sequence<Lane...>, std::integer_sequence<bool, First...>>) {
+    [[maybe_unused]] int const order[] = {
+        0, (Lane >= Slot ? (First ? void(h(Slot, Lane) = adjt[K][Lane]) : void(h(Slot, Lane) += adjt[K][Lane])) : void(),
+            0)...};
     return 0;
 }
-
-template <class G, class T, std::size_t K, std::size_t L, std::size_t N, std::size_t... J>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_row([[maybe_unused]] T const (*adjt)[L],
-                                                              [[maybe_unused]] matrix<T, N, N>& h,
-                                                              std::index_sequence<J...>) {
-    constexpr auto const& lanes = node_lanes<G, K>::template adjoint<T, L>;
-    [[maybe_unused]] int const order[] = {0, gather_entry<G, T, K, lanes.lane[J]>(adjt, h)...};
-    return 0;
-}
-
-template <class G, class T, std::size_t K, std::size_t L, std::size_t N>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_step(T const (*adjt)[L], matrix<T, N, N>& h) {
-    if constexpr (G::shapes[K].is_var && reverse_plan<G, T>.received[K])
-        gather_row<G, T, K>(adjt, h, std::make_index_sequence<node_lanes<G, K>::template adjoint<T, L>.count>{});
+template <class T, std::size_t L, std::size_t N>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int gather_row(T const (*)[L], matrix<T, N, N>&, no_step) {
     return 0;
 }
 
 template <class G, class T, std::size_t L, std::size_t N, std::size_t... K>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void gather_hessian(T const (*adjt)[L], matrix<T, N, N>& h,
                                                                    std::index_sequence<K...>) {
-    [[maybe_unused]] int const order[] = {0, gather_step<G, T, K>(adjt, h)...};
+    [[maybe_unused]] int const order[] = {0, gather_row(adjt, h, typename hessian_row_key_of<G, T, L, K>::type{})...};
 }
 
 template <class F, class T, std::size_t N>
 constexpr hessian_result<T, N> hessian_at(F const& f, std::array<T, N> const& x) {
-    auto const e = to_expression<N>(f);
+    auto const e = detail::to_expression<N>(f);
     using G = graph<std::remove_cvref_t<decltype(e)>>;
     static_assert(check_inputs<G, N>());
     constexpr std::size_t L = N == 0 ? 1 : N;
     T vals[G::size];
     T tans[G::size][L];
-    forward_unit<G, T, L>(e, x.data(), vals, tans);
+    detail::forward_unit<G, T, L>(e, x.data(), vals, tans);
     T adj[G::size];
     T adjt[G::size][L];
     if constexpr (plan<G, T>.active[G::root]) adj[G::root] = T(1);
@@ -389,7 +444,7 @@ constexpr hvp_result<T, N> hvp_at(F const& f, std::array<T, N> const& x, std::ar
     using D = dual<T, 1>;
     std::array<D, N> xd{};
     for (std::size_t i = 0; i < N; ++i) xd[i] = D(x[i], {v[i]});
-    auto const g = gradient_at<reverse>(f, xd);
+    auto const g = detail::gradient_at<reverse>(f, xd);
     hvp_result<T, N> r{g.value.v, {}, {}};
     for (std::size_t i = 0; i < N; ++i) {
         r.gradient[i] = g.gradient[i].v;

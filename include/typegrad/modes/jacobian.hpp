@@ -59,25 +59,20 @@ TYPEGRAD_HOST_DEVICE constexpr std::array<T, M> output_values(T const* vals) {
     return output_values_of<G, T>(vals, std::make_index_sequence<M>{});
 }
 
-template <class G, class T, std::size_t Out, std::size_t Lane, std::size_t L>
-TYPEGRAD_HOST_DEVICE constexpr T jacobian_entry(T const (*tans)[L]) {
-    if constexpr (depends<G, T>(G::outputs[Out], Lane))
-        return tans[G::outputs[Out]][Lane];
+template <bool Depends, std::size_t Pos, std::size_t Lane, class T, std::size_t L>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T jacobian_entry(T const (*tans)[L]) {
+    if constexpr (Depends)
+        return tans[Pos][Lane];
     else
         return T(0);
 }
 
-template <class G, class T, std::size_t Out, std::size_t M, std::size_t N, std::size_t L, std::size_t... Lane>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int forward_row(T const (*tans)[L], matrix<T, M, N>& j,
-                                                               std::index_sequence<Lane...>) {
-    [[maybe_unused]] int const order[] = {0, (j(Out, Lane) = jacobian_entry<G, T, Out, Lane>(tans), 0)...};
-    return 0;
-}
-
-template <class G, class T, std::size_t M, std::size_t N, std::size_t L, std::size_t... Out>
+// Entry J of the row-major Jacobian is output J / N along lane J % N.
+template <class G, class T, std::size_t M, std::size_t N, std::size_t L, std::size_t... J>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void forward_rows(T const (*tans)[L], matrix<T, M, N>& j,
-                                                                 std::index_sequence<Out...>) {
-    [[maybe_unused]] int const order[] = {0, forward_row<G, T, Out>(tans, j, std::make_index_sequence<N>{})...};
+                                                                 std::index_sequence<J...>) {
+    [[maybe_unused]] int const order[] = {
+        0, (j.data[J] = jacobian_entry<depends<G, T>(G::outputs[J / N], J % N), G::outputs[J / N], J % N>(tans), 0)...};
 }
 
 template <class G, class T, std::size_t Out, std::size_t M, std::size_t N>
@@ -101,7 +96,7 @@ template <class Mode, class F, class T, std::size_t N>
 constexpr auto jacobian_at(F const& f, std::array<T, N> const& x) {
     static_assert(mode<Mode> || std::is_same_v<Mode, automatic>,
                   "typegrad: the mode must be tg::forward, tg::reverse or tg::automatic");
-    auto const outs = to_outputs<N>(f);
+    auto const outs = detail::to_outputs<N>(f);
     using P = std::remove_cvref_t<decltype(outs)>;
     using G = graph<P>;
     static_assert(check_inputs<G, N>());
@@ -112,10 +107,10 @@ constexpr auto jacobian_at(F const& f, std::array<T, N> const& x) {
     if constexpr (std::is_same_v<chosen, forward>) {
         constexpr std::size_t L = N == 0 ? 1 : N;
         T tans[G::size][L];
-        forward_unit<G, T, L>(outs, x.data(), vals, tans);
-        forward_rows<G, T>(tans, r.jacobian, std::make_index_sequence<M>{});
+        detail::forward_unit<G, T, L>(outs, x.data(), vals, tans);
+        forward_rows<G, T>(tans, r.jacobian, std::make_index_sequence<M * N>{});
     } else {
-        compute_values<G>(outs, x.data(), vals);
+        detail::compute_values<G>(outs, x.data(), vals);
         T adj[G::size];
         reverse_rows<G, T>(vals, adj, r.jacobian, std::make_index_sequence<M>{});
     }
@@ -124,19 +119,20 @@ constexpr auto jacobian_at(F const& f, std::array<T, N> const& x) {
 }
 
 // Output J's weight goes to its node; an output listed twice gets the sum.
-template <class G, class T, std::size_t J, class W, std::size_t M>
+template <std::size_t M>
+constexpr bool first_of_output(std::array<std::size_t, M> const& outputs, std::size_t j) {
+    for (std::size_t i = 0; i < j; ++i)
+        if (outputs[i] == outputs[j]) return false;
+    return true;
+}
+
+template <bool Active, bool First, std::size_t J, std::size_t Pos, class T, class W, std::size_t M>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int seed_output(std::array<W, M> const& weights, T* adj) {
-    constexpr std::size_t p = G::outputs[J];
-    constexpr bool first = [] {
-        for (std::size_t i = 0; i < J; ++i)
-            if (G::outputs[i] == p) return false;
-        return true;
-    }();
-    if constexpr (plan<G, T>.active[p]) {
-        if constexpr (first)
-            adj[p] = static_cast<T>(weights[J]);
+    if constexpr (Active) {
+        if constexpr (First)
+            adj[Pos] = static_cast<T>(weights[J]);
         else
-            adj[p] += static_cast<T>(weights[J]);
+            adj[Pos] += static_cast<T>(weights[J]);
     }
     return 0;
 }
@@ -144,7 +140,8 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int seed_output(std::array<W, M> 
 template <class G, class T, class W, std::size_t M, std::size_t... J>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void seed_outputs(std::array<W, M> const& weights, T* adj,
                                                                  std::index_sequence<J...>) {
-    [[maybe_unused]] int const order[] = {0, seed_output<G, T, J>(weights, adj)...};
+    [[maybe_unused]] int const order[] = {
+        0, seed_output<plan<G, T>.active[G::outputs[J]], first_of_output(G::outputs, J), J, G::outputs[J]>(weights, adj)...};
 }
 
 template <class G, class Seq>

@@ -58,7 +58,7 @@ constexpr auto to_outputs(F const& f) {
                   "typegrad: a Jacobian needs a function with several outputs: tg::outputs(...), a std::tuple "
                   "or std::array of expressions, or a callable returning one of those");
     if constexpr (is_vector_function_result<F>)
-        return as_outputs(f);
+        return detail::as_outputs(f);
     else if constexpr (expression<F>)
         return typegrad::outputs(static_const<0>{});
     else {
@@ -79,7 +79,7 @@ constexpr auto to_outputs(F const& f) {
                               "typegrad: a Jacobian needs a function with several outputs: tg::outputs(...), a std::tuple "
                               "or std::array of expressions, or a callable returning one of those");
                 if constexpr (is_vector_function_result<R>)
-                    return as_outputs(r);
+                    return detail::as_outputs(r);
                 else
                     return typegrad::outputs(static_const<0>{});
             }

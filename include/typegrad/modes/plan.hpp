@@ -23,38 +23,42 @@
 
 namespace typegrad::detail {
 
-template <class T, class N, class Seq = std::make_index_sequence<N::arity>>
+// Per-node facts are keyed on the node's step type S (op_step<Op, arity>, or the
+// leaf), never on the node type, so there is one instantiation per operation.
+
+/// The type of the partials of S's operation on numbers of type T.
+template <class T, class S, class Seq = std::make_index_sequence<S::arity>>
 struct partials_type;
-template <class T, class N, std::size_t... I>
-struct partials_type<T, N, std::index_sequence<I...>> {
+template <class T, class S, std::size_t... I>
+struct partials_type<T, S, std::index_sequence<I...>> {
     template <std::size_t>
     using same = T;
-    using type = decltype(N::op::partials(std::declval<same<I>>()..., std::declval<T>()));
+    using type = decltype(S::op::partials(std::declval<same<I>>()..., std::declval<T>()));
 };
 
-template <class T, class N>
+template <class T, class S>
 constexpr std::array<bool, max_arity> indicator_partials() {
     std::array<bool, max_arity> z{};
-    if constexpr (is_node<N>::value) {
-        using P = typename partials_type<T, N>::type;
+    if constexpr (is_op_step<S>) {
+        using P = typename partials_type<T, S>::type;
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             ((z[I] = std::is_same_v<std::remove_cvref_t<decltype(get<I>(std::declval<P const&>()))>, indicator>),
              ...);
-        }(std::make_index_sequence<N::arity>{});
+        }(std::make_index_sequence<S::arity>{});
     }
     return z;
 }
 
-template <class T, class N>
+template <class T, class S>
 constexpr std::array<bool, max_arity> zero_partials() {
     std::array<bool, max_arity> z{};
-    if constexpr (is_node<N>::value) {
-        using P = typename partials_type<T, N>::type;
-        static_assert(std::tuple_size<P>::value == N::arity,
+    if constexpr (is_op_step<S>) {
+        using P = typename partials_type<T, S>::type;
+        static_assert(std::tuple_size<P>::value == S::arity,
                       "typegrad: an operation's partials must give one derivative per operand");
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             ((z[I] = static_value<std::remove_cvref_t<decltype(get<I>(std::declval<P const&>()))>, 0>), ...);
-        }(std::make_index_sequence<N::arity>{});
+        }(std::make_index_sequence<S::arity>{});
     }
     return z;
 }
@@ -84,12 +88,13 @@ constexpr plan_tables<G, T> make_plan() {
     using tables = plan_tables<G, T>;
     tables t{};
     constexpr std::size_t n = G::size;
-    t.zero = []<class... Es>(type_list<Es...>) {
-        return std::array<std::array<bool, max_arity>, n>{zero_partials<T, typename Es::node>()...};
-    }(typename G::entries{});
-    t.gating = []<class... Es>(type_list<Es...>) {
-        return std::array<std::array<bool, max_arity>, n>{indicator_partials<T, typename Es::node>()...};
-    }(typename G::entries{});
+    t.zero = []<std::size_t... K>(std::index_sequence<K...>) {
+        return std::array<std::array<bool, max_arity>, n>{zero_partials<T, typename G::template step_at<K>>()...};
+    }(std::make_index_sequence<n>{});
+    t.gating = []<std::size_t... K>(std::index_sequence<K...>) {
+        return std::array<std::array<bool, max_arity>, n>{
+            indicator_partials<T, typename G::template step_at<K>>()...};
+    }(std::make_index_sequence<n>{});
     // Inputs each node depends on through non-zero partials (children come first).
     for (std::size_t k = 0; k < n; ++k) {
         auto const& s = G::shapes[k];
@@ -154,6 +159,14 @@ constexpr reverse_tables<G::size> make_reverse_plan() {
 
 template <class G, class T, class Seeds = std::index_sequence<G::root>>
 inline constexpr reverse_tables<G::size> reverse_plan = make_reverse_plan<G, T, Seeds>();
+
+/// A bit per operand: bit i set where flags[i].
+constexpr std::size_t operand_mask(std::array<bool, max_arity> const& flags) {
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < max_arity; ++i)
+        if (flags[i]) m |= std::size_t{1} << i;
+    return m;
+}
 
 /// Does node k depend on input `slot` (through non-zero partials)?
 template <class G, class T>

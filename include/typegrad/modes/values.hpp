@@ -6,83 +6,83 @@
 #include <utility>
 
 #include "../core/graph.hpp"
+#include "constants.hpp"
 #include "inputs.hpp"
 
 namespace typegrad {
 
 namespace detail {
 
-// Passes expand over nodes in array initialisers, not fold expressions: the
-// elements are evaluated in order, and compilers do not limit their count (clang
-// limits nested fold parentheses to 256).
+// Every pass has one function per graph that expands over the positions, and
+// per-node steps keyed on small types: the operation (op_step<Op, arity>) or the
+// leaf, the position and the child positions. No step carries the graph type, so
+// instantiation names stay short and their number grows with the nodes, not with
+// the nodes squared. Passes expand over nodes in array initialisers, not fold
+// expressions: the elements are evaluated in order, and compilers do not limit
+// their count (clang limits nested fold parentheses to 256).
 
-template <class Entry, class T, class E>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T leaf_value(E const& root, T const* in) {
-    using N = typename Entry::node;
-    if constexpr (is_var<N>::value)
-        return in[N::slot];
-    else if constexpr (static_constant<N>)
-        return N::template as<T>();
+/// A step that does nothing (a leaf in a pass that skips leaves, a node no seed reaches).
+struct no_step {};
+
+// ---------------------------------------------------------------------------
+// The value pass.
+
+template <class S, class T, std::size_t... I>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_value(T const* vals, child_positions const c,
+                                                             std::index_sequence<I...>) {
+    return S::op::value(vals[c[I]]...);
+}
+
+/// vals[k] for step S: an operation of the values at c, an input, or a constant.
+template <class S, class T>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int value_step(T const* in, T const* rc, T* vals, std::size_t k,
+                                                              child_positions const c, std::size_t constant) {
+    if constexpr (is_op_step<S>)
+        vals[k] = as<T>(op_value<S>(vals, c, std::make_index_sequence<S::arity>{}));
+    else if constexpr (is_var<S>::value)
+        vals[k] = in[S::slot];
+    else if constexpr (static_constant<S>)
+        vals[k] = S::template as<T>();
     else
-        return static_cast<T>(at_path(root, typename Entry::path{}).value);
-}
-
-template <class Op, class T, std::size_t... C>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T node_value(T const* vals) {
-    return as<T>(Op::value(vals[C]...));
-}
-
-template <class G, class Entry, class T, std::size_t... I>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr T node_value_of(T const* vals, std::index_sequence<I...>) {
-    return node_value<typename Entry::node::op, T, G::shapes[Entry::pos].child[I]...>(vals);
-}
-
-template <class G, class Entry, class T, class E>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int value_step(E const& root, T const* in, T* vals) {
-    using N = typename Entry::node;
-    if constexpr (is_node<N>::value)
-        vals[Entry::pos] = node_value_of<G, Entry>(vals, std::make_index_sequence<N::arity>{});
-    else
-        vals[Entry::pos] = leaf_value<Entry, T>(root, in);
+        vals[k] = rc[constant];
     return 0;
 }
 
-template <class G, class T, class E, class... Es>
+template <class G, class T, class E, std::size_t... K>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void compute_values_of(E const& root, T const* in, T* vals,
-                                                                      type_list<Es...>) {
-    [[maybe_unused]] int const order[] = {0, value_step<G, Es>(root, in, vals)...};
+                                                                      std::index_sequence<K...>) {
+    T rc[G::constants == 0 ? 1 : G::constants];
+    if constexpr (G::constants > 0) detail::load_all<G>(root, rc, typename constant_blocks<G>::type{});
+    [[maybe_unused]] int const order[] = {0, value_step<typename G::template step_at<K>>(
+                                                 in, rc, vals, K, G::shapes[K].child, G::walk::table.node[K].constant)...};
 }
 
 /// Values of every node in topological order: each distinct node computed once.
 template <class G, class T, class E>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void compute_values(E const& root, T const* in, T* vals) {
-    compute_values_of<G>(root, in, vals, typename G::entries{});
+    compute_values_of<G>(root, in, vals, std::make_index_sequence<G::size>{});
 }
 
-template <class Op, class T, std::size_t K, std::size_t... C>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto node_partials(T const* vals) {
-    return Op::partials(vals[C]..., vals[K]);
+template <class S, class T, std::size_t... I>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_partials(T const* vals, std::size_t k, child_positions const c,
+                                                                std::index_sequence<I...>) {
+    return S::op::partials(vals[c[I]]..., vals[k]);
 }
 
-template <class G, std::size_t K, class T, std::size_t... I>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto partials_of(T const* vals, std::index_sequence<I...>) {
-    using N = typename G::template entry_at<K>::node;
-    return node_partials<typename N::op, T, K, G::shapes[K].child[I]...>(vals);
-}
-
-/// The local partials of entry K, from the values.
-template <class G, std::size_t K, class T>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto partials_at(T const* vals) {
-    return partials_of<G, K>(vals, std::make_index_sequence<G::shapes[K].arity>{});
+/// The local partials of node k (step S, children at c), from the values.
+template <class S, class T>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto node_partials(T const* vals, std::size_t k,
+                                                                  child_positions const c) {
+    return op_partials<S>(vals, k, c, std::make_index_sequence<S::arity>{});
 }
 
 template <class F, class T, std::size_t N>
 TYPEGRAD_HOST_DEVICE constexpr T value_at(F const& f, std::array<T, N> const& point) {
-    auto const e = to_expression<N>(f);
+    auto const e = detail::to_expression<N>(f);
     using G = graph<std::remove_cvref_t<decltype(e)>>;
     static_assert(check_inputs<G, N>());
     T vals[G::size];
-    compute_values<G>(e, point.data(), vals);
+    detail::compute_values<G>(e, point.data(), vals);
     return vals[G::root];
 }
 
