@@ -278,9 +278,14 @@ struct second_key_of {
                            no_step>;
 };
 
+// Filled one element at a time: nvcc's front end rejects the pack inside nested braces.
 template <std::size_t... C>
 constexpr child_positions child_array(std::index_sequence<C...>) {
-    return {{C...}};
+    child_positions positions{};
+    std::size_t i = 0;
+    ((positions.at[i++] = C), ...);
+    (void)i;
+    return positions;
 }
 
 /// An operand's value as a dual over the node's dual lanes (structural zeros elsewhere).
