@@ -28,8 +28,14 @@
 #define TYPEGRAD_COLD
 #endif
 
+// Threads. The executors read TYPEGRAD_HAS_OPENMP, never _OPENMP. What depends on it lives
+// in an inline namespace named after it, so that translation units compiled with and
+// without -fopenmp, linked into one program, call different functions instead of
+// breaking the one-definition rule (results are the same either way: chunks are fixed).
 #if defined(_OPENMP)
 #define TYPEGRAD_HAS_OPENMP 1
+#define TYPEGRAD_THREADS_NAMESPACE threads_openmp
 #else
 #define TYPEGRAD_HAS_OPENMP 0
+#define TYPEGRAD_THREADS_NAMESPACE threads_serial
 #endif

@@ -10,7 +10,9 @@
 // Not included by typegrad.hpp, which stays plain C++.
 #pragma once
 
-#if !defined(__CUDACC__)
+#include "config.hpp"
+
+#if !TYPEGRAD_HAS_CUDA
 #error "typegrad/cuda.hpp is for CUDA sources (.cu) compiled by nvcc; host code uses typegrad/typegrad.hpp"
 #endif
 

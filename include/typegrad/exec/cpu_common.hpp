@@ -19,10 +19,11 @@
 #include <utility>
 #include <vector>
 
-#if defined(_OPENMP)
+#if TYPEGRAD_HAS_OPENMP
 #include <omp.h>
 #endif
 
+#include "../config.hpp"
 #include "../modes/gradient.hpp"
 #include "../modes/jacobian.hpp"
 #include "../modes/outputs.hpp"
@@ -48,8 +49,10 @@ inline constexpr std::ptrdiff_t chunk_size = 64 * block_size;
 /// Partial sums kept side by side within a chunk (lets the additions vectorise).
 inline constexpr std::size_t lane_count = 8;
 
+inline namespace TYPEGRAD_THREADS_NAMESPACE {
+
 inline int thread_count([[maybe_unused]] cpu_options o) {
-#if defined(_OPENMP)
+#if TYPEGRAD_HAS_OPENMP
     return o.threads > 0 ? o.threads : omp_get_max_threads();
 #else
     return 1;
@@ -58,7 +61,7 @@ inline int thread_count([[maybe_unused]] cpu_options o) {
 
 template <class Body>
 void for_each_chunk(std::ptrdiff_t chunks, cpu_options o, Body const& body) {
-#if defined(_OPENMP)
+#if TYPEGRAD_HAS_OPENMP
     int const t = thread_count(o);
 #pragma omp parallel for schedule(static) num_threads(t) if (t > 1 && chunks > 1)
     for (std::ptrdiff_t c = 0; c < chunks; ++c) body(c);
@@ -67,6 +70,8 @@ void for_each_chunk(std::ptrdiff_t chunks, cpu_options o, Body const& body) {
     for (std::ptrdiff_t c = 0; c < chunks; ++c) body(c);
 #endif
 }
+
+}  // namespace TYPEGRAD_THREADS_NAMESPACE
 
 /// Sums lane_count partial sums in a fixed order (pairwise).
 template <class T>
