@@ -207,6 +207,23 @@ void mean_uneven() {
     for (double t : d.t) tsum += t;
     check_close(L, std::log(2.0), "mean at 0 is log 2");
     check_close(gb, 0.5 - tsum / static_cast<double>(n), "d/db at 0 is 1/2 - mean(t)");
+
+    // float computations (their element count travels as an integer).
+    std::vector<float> xf(d.x.begin(), d.x.end()), tf(d.t.begin(), d.t.end());
+    float rw = 0, rb = 0;
+    float const Lf = tg::mean(logistic_loss(), tg::gradient_to(rw, rb, tg::skip, tg::skip), 0.7f, -0.3f, xf, tf);
+    for (bool deterministic : {false, true}) {
+        tg::mpi::context ctx(MPI_COMM_WORLD, {.deterministic = deterministic, .chunk_rows = 512});
+        auto const u = uneven_rows(n, rank_, size_, 512);
+        float fw = 0, fb = 0;
+        float const Lm = tg::mpi::mean(ctx, logistic_loss(), tg::gradient_to(fw, fb, tg::skip, tg::skip), 0.7f, -0.3f,
+                                       tg::mpi::shard(tg::view(xf.data() + u.begin, u.size())),
+                                       tg::mpi::shard(tg::view(tf.data() + u.begin, u.size())));
+        auto near = [](float a, float b) { return std::abs(a - b) <= 1e-5f * std::max(1.0f, std::abs(b)); };
+        std::string const m = deterministic ? " (deterministic)" : "";
+        check(near(Lm, Lf), "float mean" + m + ": " + str(Lm) + " vs " + str(Lf));
+        check(near(fw, rw) && near(fb, rb), "float gradient" + m + ": " + str(fw) + ", " + str(fb) + " vs " + str(rw) + ", " + str(rb));
+    }
 }
 
 // A linear model as an array program: mean((X W + b - Y)^2), X (n, 3), W (3, 2), b (2,), Y (n, 2).
