@@ -8,7 +8,8 @@ and projects the two textbook algorithms to 10 .. 1000 ranks:
   ring (bandwidth-optimal, large messages): T = 2 (p - 1) alpha + 2 (p - 1) / p * n * beta
   recursive doubling (small messages):      T = ceil(log2 p) * (alpha + n * beta)
 
-The per-step alpha and beta come from the largest p measured, as if each step of the
+The per-step alpha and beta come from the largest p measured that does not exceed the
+machine's cores (or --from-ranks), as if each step of the
 algorithm cost what one exchange costs there (on one node that is shared memory, not a
 network: for a cluster put the interconnect's numbers in with --alpha and --beta).
 The sizes projected are the gradient buffers of the losses in the CSV (the 'strong' rows:
@@ -17,16 +18,19 @@ value, count and the K + 1 parameters) and of larger models.
 import argparse
 import csv
 import math
+import os
 import sys
 
 
 def fit(points):
-    """Least squares T = a + b n over (n, T) points; a, b >= 0."""
-    n = len(points)
-    sx = sum(p[0] for p in points); sy = sum(p[1] for p in points)
-    sxx = sum(p[0] * p[0] for p in points); sxy = sum(p[0] * p[1] for p in points)
-    b = (n * sxy - sx * sy) / (n * sxx - sx * sx)
-    a = (sy - b * sx) / n
+    """T = a + b n over (n, T) points, least squares in relative error (weights 1 / T^2), so
+    that the small messages fix a and the large ones b; a, b >= 0."""
+    w = [1.0 / (t * t) for _, t in points]
+    sw = sum(w)
+    sx = sum(wi * n for wi, (n, _) in zip(w, points)); sy = sum(wi * t for wi, (_, t) in zip(w, points))
+    sxx = sum(wi * n * n for wi, (n, _) in zip(w, points)); sxy = sum(wi * n * t for wi, (n, t) in zip(w, points))
+    b = (sw * sxy - sx * sy) / (sw * sxx - sx * sx)
+    a = (sy - b * sx) / sw
     return max(a, 0.0), max(b, 0.0)
 
 
@@ -35,6 +39,9 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--alpha", type=float, help="per-message latency in microseconds (instead of the fit)")
     ap.add_argument("--beta", type=float, help="microseconds per byte (instead of the fit)")
+    ap.add_argument("--from-ranks", type=int,
+                    help="the rank count whose fit gives the model (default: the largest measured that does not "
+                         "exceed this machine's cores, since more ranks than cores measures the scheduler)")
     args = ap.parse_args()
     reduce, features = {}, set()
     with open(args.csv) as f:
@@ -58,14 +65,15 @@ def main():
         a, b = fit(reduce[p])
         print(f"fit at p={p}: T = {a:.2f} us + n * {b * 1e3:.4f} ns/byte ({1 / b / 1e3 if b > 0 else float('inf'):.2f} GB/s)")
     if multi:
-        p = multi[-1]
+        cores = os.cpu_count() or 1
+        p = args.from_ranks or ([q for q in multi if q <= cores] or multi[:1])[-1]
         a, b = fit(reduce[p])
         # Per step of the algorithms: a p-rank all-reduce in shared memory takes about log2 p steps.
         steps = max(1, math.ceil(math.log2(p)))
         alpha, beta = a / steps, b / (2 * (p - 1) / p)
     alpha = args.alpha if args.alpha is not None else alpha
     beta = args.beta if args.beta is not None else beta
-    print(f"model: alpha = {alpha:.2f} us per step, beta = {beta * 1e3:.4f} ns per byte")
+    print(f"model (from p={p if multi else '-'}): alpha = {alpha:.2f} us per step, beta = {beta * 1e3:.4f} ns per byte")
     grads = sorted({(k + 3) * 8 for k in features}) + [8 * 10**5, 8 * 10**7]
     ranks = [10, 30, 100, 300, 1000]
     print("projected all-reduce time, microseconds (ring / recursive doubling; the smaller is what MPI would pick):")
