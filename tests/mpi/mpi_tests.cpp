@@ -188,6 +188,12 @@ void mean_uneven() {
     result1 const ref = one_process(d, true);
     tg::mpi::context fast(MPI_COMM_WORLD);
     compare(distributed(fast, d, uneven_rows(n, rank_, size_), true), ref, false, "mean, uneven shards");
+    {
+        auto const u = uneven_rows(n, rank_, size_);
+        double const v = tg::mpi::value(fast, tg::mean(logistic_loss()), 0.7, -0.3, tg::mpi::shard(d.xs(u.begin, u.end)),
+                                        tg::mpi::shard(d.ts(u.begin, u.end)));
+        check_close(v, ref.value, "tg::mpi::value of the mean");
+    }
     // One rank with no rows at all.
     tg::mpi::row_range s = uneven_rows(n, rank_, size_);
     if (size_ > 1 && rank_ == 0) s = {0, 0};

@@ -218,6 +218,11 @@ T run_chunked(context& ctx, Total const& total, Body const& body, std::tuple<S..
         count += all[r].count;
     }
 
+    if (chunks * m > std::numeric_limits<int>::max())
+        throw std::invalid_argument("typegrad::mpi: deterministic mode would gather " + std::to_string(chunks) +
+                                    " chunks x " + std::to_string(m) +
+                                    " numbers, more than one MPI message holds; use larger options.chunk_rows");
+
     // 3. This rank's chunks, each alone.
     std::int64_t const rows = all[me].rows, local = (rows + C - 1) / C;
     T* const parts = ctx.buffers.take<T>(chunks * m);
@@ -278,6 +283,14 @@ auto gradient(context& ctx, F const& loss, gradient_sinks<S...> const& g, In con
         return detail::run<T, R::mean>(ctx, total, body, g.sinks, in...);
     } else
         return 0.0;
+}
+
+/// The loss over the data of every rank, without gradients. Collective.
+template <class F, class... In>
+auto value(context& ctx, F const& loss, In const&... in) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return gradient(ctx, loss, gradient_to(((void)I, skip)...), in...);
+    }(std::index_sequence_for<In...>{});
 }
 
 /// The sum of f over the elements of every rank's shard, and its gradient.
