@@ -13,10 +13,13 @@
 
 #include "mpi/agree.hpp"
 #include "mpi/allreduce.hpp"
+#include "mpi/chunked.hpp"
 #include "mpi/context.hpp"
 #include "mpi/data_parallel.hpp"
 #include "mpi/datatype.hpp"
+#include "mpi/loss.hpp"
 #include "mpi/options.hpp"
 #include "mpi/shard.hpp"
 #include "mpi/signature.hpp"
 #include "mpi/sinks.hpp"
+#include "mpi/summed.hpp"
