@@ -399,6 +399,13 @@ void chunk_alignment() {
     else
         expect_refused([&] { distributed(det, d, s, false); }, {"chunk boundary", "chunk_rows = 100", "starts at row"},
                        "deterministic mode, shards off chunk boundaries");
+    // A context over no communicator is refused where it is made.
+    try {
+        tg::mpi::context none(MPI_COMM_NULL);
+        check(false, "a context over MPI_COMM_NULL");
+    } catch (std::invalid_argument const& e) {
+        check(std::string(e.what()).find("MPI_COMM_NULL") != std::string::npos, e.what());
+    }
     // An option that makes no sense is refused on every rank too.
     tg::mpi::context zero(MPI_COMM_WORLD, {.deterministic = true, .chunk_rows = 0});
     expect_refused([&] { distributed(zero, d, tg::mpi::shard_rows(zero, n), false); }, {"chunk_rows is 0"},
