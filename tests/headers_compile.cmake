@@ -4,6 +4,8 @@ set(flags -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror)
 foreach(dir IN LISTS INCLUDE_DIR)
     list(APPEND flags -I${dir})
 endforeach()
+# Optional: more flags (the MPI headers' -isystem directories and definitions).
+list(APPEND flags ${EXTRA_FLAGS})
 foreach(header IN LISTS HEADERS)
     string(MAKE_C_IDENTIFIER "${COMPILER}" cid)
     set(probe ${CMAKE_CURRENT_BINARY_DIR}/header_probe_${cid}.cpp)
