@@ -210,18 +210,19 @@ adjoint_target<T> make_target(array_ref<T, R> const& a, dims const& it) {
     t.shape = array_shape(a);
     for (std::size_t d = 0; d != R; ++d) t.stride[d] = a.stride[d];
     t.w = make_walk(it, t.shape, a.stride.data());
-    std::ptrdiff_t rm[max_rank] = {};
-    for (std::ptrdiff_t step = 1, d = static_cast<std::ptrdiff_t>(R); d-- > 0;) {
-        rm[d] = step;
-        step *= t.shape.extent[d];
-    }
-    t.part_walk = make_walk(it, t.shape, rm);
     if (t.size == it.size())
         t.kind = how::direct;
     else if (t.size == 1)
         t.kind = how::lanes;
-    else
+    else {
         t.kind = how::buffer;
+        std::ptrdiff_t rm[max_rank] = {};
+        for (std::ptrdiff_t step = 1, d = static_cast<std::ptrdiff_t>(R); d-- > 0;) {
+            rm[d] = step;
+            step *= t.shape.extent[d];
+        }
+        t.part_walk = make_walk(it, t.shape, rm);
+    }
     t.in_place = t.kind == how::direct && t.w.flat;
     return t;
 }
