@@ -36,7 +36,7 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr std::array<T, sizeof...(Lane)> la
 template <class Mode, class F, class T, std::size_t N>
 TYPEGRAD_HOST_DEVICE constexpr gradient_result<T, N> gradient_at(F const& f, std::array<T, N> const& x) {
     static_assert(mode<Mode>, "typegrad: the mode must be tg::forward or tg::reverse");
-    auto const e = detail::to_expression<N>(f);
+    auto const& e = detail::to_expression<N>(f);
     using G = graph<std::remove_cvref_t<decltype(e)>>;
     static_assert(check_inputs<G, N>());
     T vals[G::size];

@@ -121,7 +121,9 @@ template <class F>
 inline constexpr bool has_several_outputs = std::is_same_v<typename node_op<F>::type, ops::outputs>;
 
 template <std::size_t N, class F>
-TYPEGRAD_HOST_DEVICE constexpr auto to_expression(F const& f) {
+// An expression is returned by reference (decltype(auto)), so that passes run per element
+// read it in place instead of copying it, which would keep their loops from vectorising.
+TYPEGRAD_HOST_DEVICE constexpr decltype(auto) to_expression(F const& f) {
     static_assert(!has_several_outputs<F>,
                   "typegrad: this function has several outputs; use tg::jacobian, tg::vjp or tg::jvp for it");
     if constexpr (has_several_outputs<F>)

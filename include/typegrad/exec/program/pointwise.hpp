@@ -119,11 +119,12 @@ void run_pointwise(cpu_options o, Pack const& pack, partial_sinks<V, Rows...> co
                 dst[k] = wanted::value[k] && !targets.strided[k] ? targets.data[k] + e0 : out_buf[k];
             // Elements are independent: outputs may be the inputs themselves (in place) but
             // must not partly overlap them, so the loop may run as vectors.
+            auto const nums = R::numbers(src);
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC ivdep
 #endif
             for (std::ptrdiff_t l = 0; l < n; ++l) {
-                auto const p = R::point(src, l);
+                auto const p = R::point(nums, src, l);
                 if constexpr (!partials_wanted) {
                     T vals[G::size];
                     compute_values<G>(pack, p.data(), vals);

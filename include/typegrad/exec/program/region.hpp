@@ -94,14 +94,25 @@ struct region {
         stage_slots(e0, n, buffer, src, std::make_index_sequence<slots>{});
     }
     template <class T, std::size_t... I>
-    TYPEGRAD_INLINE static std::array<T, slots> point_of(T const* const* src, std::ptrdiff_t l,
-                                                         std::index_sequence<I...>) {
-        return {(read[I] ? src[I][fixed[I] ? 0 : l] : T(0))...};
+    TYPEGRAD_INLINE static std::array<T, slots> numbers_of(T const* const* src, std::index_sequence<I...>) {
+        return {(read[I] && fixed[I] ? src[I][0] : T(0))...};
     }
-    /// The slots' values at element l of the block (numbers are read at index 0).
+    /// The values of the slots that are numbers (rank 0), read once per block: loaded in
+    /// the element loop they would keep it from vectorising.
     template <class T>
-    TYPEGRAD_INLINE static std::array<T, slots> point(T const* const* src, std::ptrdiff_t l) {
-        return point_of(src, l, std::make_index_sequence<slots>{});
+    TYPEGRAD_INLINE static std::array<T, slots> numbers(T const* const* src) {
+        return numbers_of(src, std::make_index_sequence<slots>{});
+    }
+    template <class T, std::size_t... I>
+    TYPEGRAD_INLINE static std::array<T, slots> point_of(std::array<T, slots> const& nums, T const* const* src,
+                                                         std::ptrdiff_t l, std::index_sequence<I...>) {
+        return {(read[I] ? (fixed[I] ? nums[I] : src[I][l]) : T(0))...};
+    }
+    /// The slots' values at element l of the block (numbers from `nums`, see numbers()).
+    template <class T>
+    TYPEGRAD_INLINE static std::array<T, slots> point(std::array<T, slots> const& nums, T const* const* src,
+                                                      std::ptrdiff_t l) {
+        return point_of(nums, src, l, std::make_index_sequence<slots>{});
     }
     std::ptrdiff_t chunks() const { return (layout.count + chunk_size - 1) / chunk_size; }
 };
@@ -128,12 +139,13 @@ void region_values(cpu_options o, R const& r, array_ref<T, RY> const& y) {
             T const* src[R::width] = {};
             r.stage(e0, n, in_buf, src);
             T* const dst = in_place ? y.data + e0 : out_buf;
+            auto const nums = R::numbers(src);
             // Outputs may be the inputs themselves (in place) but not partly overlap them.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC ivdep
 #endif
             for (std::ptrdiff_t l = 0; l < n; ++l) {
-                auto const p = r.point(src, l);
+                auto const p = R::point(nums, src, l);
                 T vals[G::size];
                 compute_values<G>(r.expr, p.data(), vals);
                 dst[l] = vals[G::root];
@@ -167,8 +179,9 @@ T region_sum(cpu_options o, workspace& ws, R const& r) {
             std::ptrdiff_t const n = std::min(block_size, end - e0);
             T const* src[R::width] = {};
             r.stage(e0, n, in_buf, src);
+            auto const nums = R::numbers(src);
             for (std::ptrdiff_t l = 0; l < n; ++l) {
-                auto const p = r.point(src, l);
+                auto const p = R::point(nums, src, l);
                 T vals[G::size];
                 compute_values<G>(r.expr, p.data(), vals);
                 value_buf[l] = vals[G::root];
@@ -365,12 +378,13 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
             // A target written whole, in place, by this region alone is written directly.
             T* dst[R::width];
             for (std::size_t s = 0; s < S; ++s) dst[s] = t[s].direct_write ? t[s].data + e0 : adj_buf[s];
+            auto const nums = R::numbers(src);
             auto sweep = [&](auto seed_at) {
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC ivdep
 #endif
                 for (std::ptrdiff_t l = 0; l < n; ++l) {
-                    auto const p = R::point(src, l);
+                    auto const p = R::point(nums, src, l);
                     auto const g = gradient_at<reverse>(r.expr, p);
                     value_buf[l] = g.value;
                     store_adjoints<Targets>(dst, l, g.gradient, seed_at(l), std::make_index_sequence<S>{});
@@ -478,10 +492,14 @@ T region_jvp(cpu_options o, workspace& ws, R const& r, TL const& tl, array_ref<T
             [&]<std::size_t... I>(std::index_sequence<I...>) {
                 ((tsrc[I] = mask[I] ? stage_input(std::get<I>(tl), tw[I], it, e0, n, tan_buf[I]) : nullptr), ...);
             }(std::make_index_sequence<S>{});
+            auto const nums = R::numbers(src);
+            std::array<T, S> const dnums = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                return std::array<T, S>{(mask[I] && R::fixed[I] ? tsrc[I][0] : T(0))...};
+            }(std::make_index_sequence<S>{});
             for (std::ptrdiff_t l = 0; l < n; ++l) {
-                auto const p = R::point(src, l);
+                auto const p = R::point(nums, src, l);
                 std::array<T, S> const d = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    return std::array<T, S>{(mask[I] ? tsrc[I][R::fixed[I] ? 0 : l] : T(0))...};
+                    return std::array<T, S>{(mask[I] ? (R::fixed[I] ? dnums[I] : tsrc[I][l]) : T(0))...};
                 }(std::make_index_sequence<S>{});
                 T vals[G::size];
                 T tans[G::size][1];
