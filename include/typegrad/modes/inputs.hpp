@@ -58,7 +58,7 @@ constexpr bool check_argument() {
     constexpr bool sized_at_run_time = requires(X const& x) {
         x.size();
         x.data();
-    };
+    } && !requires(X const& x) { x.c_str(); };  // strings are refused as what they are
     static_assert(!sized_at_run_time || expression<X> || scalar<X>,
                   "typegrad: a point needs its number of coordinates in its type: give std::array<double, N> or "
                   "std::span<const double, N>, not a std::vector or another range sized at run time (to evaluate "
@@ -116,13 +116,27 @@ constexpr bool returns_void() {
     }(std::make_index_sequence<N>{});
 }
 
-/// The expression of f for a point of N inputs.
+/// Is F a tg::outputs pack?
 template <class F>
 inline constexpr bool has_several_outputs = std::is_same_v<typename node_op<F>::type, ops::outputs>;
 
+/// Does f, an expression or a callable of N variables, give several outputs?
+template <class F, std::size_t N>
+constexpr bool several_outputs_at() {
+    if constexpr (expression<F>)
+        return has_several_outputs<F>;
+    else if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value)
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return has_several_outputs<std::remove_cvref_t<std::invoke_result_t<F const&, var<I>...>>>;
+        }(std::make_index_sequence<N>{});
+    else
+        return false;
+}
+
+/// The expression of f for a point of N inputs. An expression is returned by reference
+/// (decltype(auto)), so that passes run per element
+/// read it in place instead of copying it, which would keep their loops from vectorising.
 template <std::size_t N, class F>
-// An expression is returned by reference (decltype(auto)), so that passes run per element
-// read it in place instead of copying it, which would keep their loops from vectorising.
 TYPEGRAD_HOST_DEVICE constexpr decltype(auto) to_expression(F const& f) {
     static_assert(!has_several_outputs<F>,
                   "typegrad: this function has several outputs; use tg::jacobian, tg::vjp or tg::jvp for it");

@@ -93,6 +93,11 @@ TYPEGRAD_HOST_DEVICE constexpr auto value_at(F const& f, std::array<T, N> const&
 /// The value of f at a point: `tg::value(f, 1.5, 0.5)` or `tg::value(f, std::array{1.5, 0.5})`.
 template <class F, class... Args>
 TYPEGRAD_HOST_DEVICE constexpr auto value(F const& f, Args const&... args) {
+    using point_type = decltype(detail::make_point(args...));
+    // Here, in the body of a function with a deduced type, so that every compiler checks it
+    // even when it only checks syntax (it once returned the last output alone).
+    static_assert(!detail::several_outputs_at<F, std::tuple_size_v<point_type>>(),
+                  "typegrad: this function has several outputs; use tg::jacobian, tg::vjp or tg::jvp for it");
     return detail::value_at(f, detail::make_point(args...));
 }
 
