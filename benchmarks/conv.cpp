@@ -1,5 +1,6 @@
-// benchmarks/conv.cpp: tg::conv2d (direct loops) against a naive seven-loop convolution
-// and against an im2col + GEMM lowering written here, values and gradients.
+// benchmarks/conv.cpp: tg::conv2d against a naive seven-loop convolution, against an
+// im2col + GEMM lowering written here, and against the operation's own direct loops
+// (its fallback for kernels that are not one matrix), values and gradients.
 //
 //   layer1   N x 1 x 28 x 28, 8 kernels of 3 x 3          (the first layer of P7's net)
 //   layer2   N x 8 x 13 x 13, 16 kernels of 8 x 3 x 3     (its second layer)
@@ -11,9 +12,13 @@
 // image and multiplies it by the kernels seen as an O x (C KH KW) matrix (through
 // typegrad's gemm, so on CBLAS when typegrad::blas is linked); its adjoints are the
 // two transposed products and a scatter back (col2im). Every result is checked against
-// the naive one before timing (exit 1 on a mismatch). After the runs the program
+// the naive one before timing (exit 1 on a mismatch). "direct" calls tg::conv2d's
+// direct-loop rules on the same arrays; "typegrad" is the whole program (map or gradient)
+// with its workspace kept between calls. After the runs the program
 // prints each variant's time and its ratio to the naive reference measured in this
 // same run. --small shrinks the batch (the CTest smoke run). One thread.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -182,7 +187,24 @@ double im2col_gradient(problem& p) {
     return loss;
 }
 
-// ---- typegrad.
+// ---- typegrad's direct loops, called as the rules (no program around them).
+
+void direct_value(problem& p) {
+    tg::ops::conv2d_op const op{{1, 1, p.L.pad, p.L.pad}};
+    op.direct_value<double>(p.yr(), p.xr(), p.wr());
+}
+double direct_gradient(problem& p) {
+    tg::ops::conv2d_op const op{{1, 1, p.L.pad, p.L.pad}};
+    op.direct_value<double>(p.yr(), p.xr(), p.wr());
+    double loss = 0;
+    for (std::size_t e = 0; e < p.y.size(); ++e) loss += p.y[e] * p.cw[e];
+    std::fill(p.gx.begin(), p.gx.end(), 0.0);
+    std::fill(p.gw.begin(), p.gw.end(), 0.0);
+    op.direct_vjp<double>(p.cr(), p.xr(), p.wr(), p.gxr(), p.gwr());
+    return loss;
+}
+
+// ---- typegrad (im2col + GEMM inside the operation, buffers from the workspace).
 
 auto const X = tg::var<0>{};
 auto const W = tg::var<1>{};
@@ -206,7 +228,7 @@ void check(char const* what, std::vector<double> const& got, std::vector<double>
 }
 
 void check_layer(layer const& L) {
-    problem ref(L), a(L), b(L);
+    problem ref(L), a(L), b(L), d(L);
     tg::workspace ws;
     double const loss = naive_gradient(ref);
     typegrad_value(ws, a);
@@ -220,6 +242,12 @@ void check_layer(layer const& L) {
     check("typegrad dw", a.gw, ref.gw);
     check("im2col dx", b.gx, ref.gx);
     check("im2col dw", b.gw, ref.gw);
+    direct_value(d);
+    check("direct value", d.y, ref.y);
+    std::vector<double> const ld{direct_gradient(d)};
+    check("direct loss", ld, {loss});
+    check("direct dx", d.gx, ref.gx);
+    check("direct dw", d.gw, ref.gw);
 }
 
 template <int I>
@@ -248,6 +276,19 @@ void BM_typegrad_value(benchmark::State& s) {
     }
 }
 template <int I>
+void BM_direct_value(benchmark::State& s) {
+    problem p(layers[I]);
+    for (auto _ : s) {
+        direct_value(p);
+        benchmark::DoNotOptimize(p.y.data());
+    }
+}
+template <int I>
+void BM_direct_gradient(benchmark::State& s) {
+    problem p(layers[I]);
+    for (auto _ : s) benchmark::DoNotOptimize(direct_gradient(p));
+}
+template <int I>
 void BM_naive_gradient(benchmark::State& s) {
     problem p(layers[I]);
     for (auto _ : s) benchmark::DoNotOptimize(naive_gradient(p));
@@ -270,9 +311,11 @@ void register_layer() {
     benchmark::RegisterBenchmark((n + "_value_naive").c_str(), BM_naive_value<I>);
     benchmark::RegisterBenchmark((n + "_value_im2col").c_str(), BM_im2col_value<I>);
     benchmark::RegisterBenchmark((n + "_value_typegrad").c_str(), BM_typegrad_value<I>);
+    benchmark::RegisterBenchmark((n + "_value_direct").c_str(), BM_direct_value<I>);
     benchmark::RegisterBenchmark((n + "_gradient_naive").c_str(), BM_naive_gradient<I>);
     benchmark::RegisterBenchmark((n + "_gradient_im2col").c_str(), BM_im2col_gradient<I>);
     benchmark::RegisterBenchmark((n + "_gradient_typegrad").c_str(), BM_typegrad_gradient<I>);
+    benchmark::RegisterBenchmark((n + "_gradient_direct").c_str(), BM_direct_gradient<I>);
 }
 
 }  // namespace
@@ -304,14 +347,15 @@ int main(int argc, char** argv) {
     char const* gemm = "typegrad's loops";
 #endif
     std::printf("\nratio to the naive seven-loop convolution, same run (im2col's GEMM: %s)\n", gemm);
-    std::printf("%-8s %-9s %8s %14s %14s %14s %10s %10s\n", "layer", "pass", "batch", "naive ns", "im2col ns",
-                "typegrad ns", "im2col", "typegrad");
+    std::printf("%-8s %-9s %6s %12s %12s %12s %12s %8s %8s %8s\n", "layer", "pass", "batch", "naive ns", "im2col ns",
+                "direct ns", "typegrad ns", "im2col", "direct", "typegrad");
     for (auto const& L : layers)
         for (char const* pass : {"value", "gradient"}) {
             std::string const b = std::string(L.name) + "_" + pass + "_";
-            double const nv = reporter.ns(b + "naive"), im = reporter.ns(b + "im2col"), tg_ = reporter.ns(b + "typegrad");
-            std::printf("%-8s %-9s %8td %14.0f %14.0f %14.0f %10.3f %10.3f\n", L.name, pass, L.n, nv, im, tg_, im / nv,
-                        tg_ / nv);
+            double const nv = reporter.ns(b + "naive"), im = reporter.ns(b + "im2col"), dr = reporter.ns(b + "direct"),
+                         tg_ = reporter.ns(b + "typegrad");
+            std::printf("%-8s %-9s %6td %12.0f %12.0f %12.0f %12.0f %8.3f %8.3f %8.3f\n", L.name, pass, L.n, nv, im, dr,
+                        tg_, im / nv, dr / nv, tg_ / nv);
         }
     return 0;
 }

@@ -134,6 +134,53 @@ TEST_CASE("conv2d with one stride and padding for both axes; an input read throu
     CHECK(tg::to_string(tg::conv2d(X, W, 2, 1)) == "conv2d(X, W, stride=2, padding=1)");
 }
 
+TEST_CASE("kernels read through other strides, or of another element type, give the same values and adjoints") {
+    // These take the direct loops instead of im2col + GEMM (the kernels are not one matrix).
+    auto [X, W, C] = tg::vars<"X", "W", "C">();
+    arr<4> x(2, 3, 7, 6), w(4, 3, 3, 2);
+    fill_uniform(x, 31);
+    fill_uniform(w, 32);
+    tg::conv2d_options const o{1, 2, 1, 0};
+    arr<4> const ref = naive_conv(x, w, o);
+    // w stored as (O, KH, KW, C): element (o, c, p, q) at ((o * 3 + p) * 2 + q) * 3 + c.
+    std::vector<double> ohwc(w.size());
+    for (std::ptrdiff_t oc = 0; oc < 4; ++oc)
+        for (std::ptrdiff_t c = 0; c < 3; ++c)
+            for (std::ptrdiff_t p = 0; p < 3; ++p)
+                for (std::ptrdiff_t q = 0; q < 2; ++q)
+                    ohwc[static_cast<std::size_t>(((oc * 3 + p) * 2 + q) * 3 + c)] = w.v[at4(w, oc, c, p, q)];
+    tg::array_ref<double const, 4> const ws{ohwc.data(), {4, 3, 3, 2}, {18, 1, 6, 3}};
+    arr<4> y(ref.shape[0], ref.shape[1], ref.shape[2], ref.shape[3]);
+    tg::map(tg::conv2d(X, W, o), y.ref(), x.cref(), ws);
+    for (std::size_t i = 0; i < ref.size(); ++i) CHECK(near(y.v[i], ref.v[i], 1e-13));
+
+    // Adjoints and tangents through both paths agree.
+    arr<4> cw(ref.shape[0], ref.shape[1], ref.shape[2], ref.shape[3]);
+    fill_uniform(cw, 33);
+    auto const loss = tg::sum(square(tg::conv2d(X, W, o)) * C);
+    arr<4> gx1(2, 3, 7, 6), gw1(4, 3, 3, 2), gx2(2, 3, 7, 6), gw2(4, 3, 3, 2);
+    tg::gradient(loss, tg::gradient_to(gx1.ref(), gw1.ref(), tg::skip), x.cref(), w.cref(), cw.cref());
+    tg::gradient(loss, tg::gradient_to(gx2.ref(), gw2.ref(), tg::skip), x.cref(), ws, cw.cref());
+    for (std::size_t i = 0; i < gx1.size(); ++i) CHECK(near(gx1.v[i], gx2.v[i], 1e-13));
+    for (std::size_t i = 0; i < gw1.size(); ++i) CHECK(near(gw1.v[i], gw2.v[i], 1e-13));
+    arr<4> vx(2, 3, 7, 6), vw(4, 3, 3, 2);
+    fill_uniform(vx, 34);
+    fill_uniform(vw, 35);
+    auto const j1 = tg::jvp(loss, tg::along(vx.cref(), vw.cref(), tg::skip), x.cref(), w.cref(), cw.cref());
+    auto const j2 = tg::jvp(loss, tg::along(vx.cref(), vw.cref(), tg::skip), x.cref(), ws, cw.cref());
+    CHECK(near(j1.tangent, j2.tangent, 1e-13));
+    CHECK(tg::check_gradient(tg::check_options{.samples = 30, .tolerance = 1e-7}, loss, x.cref(), ws, cw.cref()));
+
+    std::vector<float> wf(w.v.begin(), w.v.end());
+    tg::array_ref<float const, 4> const wfr{wf.data(), {4, 3, 3, 2}, {18, 6, 2, 1}};
+    arr<4> yf(ref.shape[0], ref.shape[1], ref.shape[2], ref.shape[3]);
+    tg::map(tg::conv2d(X, W, o), yf.ref(), x.cref(), wfr);
+    arr<4> wd(4, 3, 3, 2);
+    for (std::size_t i = 0; i < wd.size(); ++i) wd.v[i] = static_cast<double>(wf[i]);
+    arr<4> const reff = naive_conv(x, wd, o);
+    for (std::size_t i = 0; i < reff.size(); ++i) CHECK(near(yf.v[i], reff.v[i], 1e-13));
+}
+
 TEST_CASE("a bias per output channel is broadcasting: conv2d(X, W) + reshape(b, O, 1, 1)") {
     auto [X, W, b] = tg::vars<"X", "W", "b">();
     arr<4> x(2, 2, 5, 5), w(3, 2, 3, 3);

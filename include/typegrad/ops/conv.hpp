@@ -13,11 +13,13 @@
 //
 // Adjoints: xbar[n,c,i*s+p-pad, j*s+q-pad] += w[o,c,p,q] ybar[n,o,i,j] (the transposed
 // convolution), wbar[o,c,p,q] += sum_{n,i,j} ybar[n,o,i,j] x[n,c,i*s+p-pad, j*s+q-pad];
-// the tangent is conv2d(xdot, w) + conv2d(x, wdot). The loops run directly on the
-// arrays, with the innermost loop along a row of the output (unit stride in y and, at
-// stride 1, in x), because a lowering to one matrix product (im2col) needs a buffer of
-// C*KH*KW*OH*OW numbers per image that an array operation has no place to take from
-// (benchmarks/conv.cpp measures both; see the README).
+// the tangent is conv2d(xdot, w) + conv2d(x, wdot). Each is lowered to matrix products
+// per image (im2col): the receptive fields of an image are copied into a matrix of
+// (C KH KW) x (OH OW) numbers, taken from the workspace, so that y_n = W fields_n,
+// Wbar += ybar_n fields_n^T and xbar_n += col2im(W^T ybar_n), on typegrad's gemm (CBLAS
+// when typegrad::blas is linked). benchmarks/conv.cpp measured this 2-10x faster than
+// direct loops (which remain for kernels of another element type than the computation's
+// or kernels whose last three axes are not one strided axis).
 //
 // Pooling windows cover the last two axes; rows and columns that do not fill a last
 // window are left out, as in PyTorch without ceil_mode. Max pooling's adjoint goes to
@@ -35,8 +37,10 @@
 #include <concepts>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 
 #include "array_operation.hpp"
+#include "gemm.hpp"
 
 namespace typegrad {
 
@@ -139,15 +143,16 @@ struct conv2d_op {
                                   detail::window_count(wd, w.extent[3], options.stride_w)));
     }
 
-    template <class T, std::size_t R, class X, class Wt>
-    void value(array_ref<T, R> const& y, X const& x, Wt const& w) const {
+    // ---- direct loops: kernels with another element type or a layout that is not one
+    // matrix (O, C KH KW).
+    template <class T, class Y, class X, class Wt>
+    void direct_value(Y const& y, X const& x, Wt const& w) const {
         detail::fill_zero<T>(y);
         detail::conv2d_accumulate<T>(y, x, w, options);
     }
 
-    template <class T, std::size_t R, class X, class Wt, class GX, class GW>
-    void vjp(array_ref<T const, R> const& ybar, array_ref<T const, R> const&, X const& x, Wt const& w, GX const& gx,
-             GW const& gw) const {
+    template <class T, class B, class X, class Wt, class GX, class GW>
+    void direct_vjp(B const& ybar, X const& x, Wt const& w, GX const& gx, GW const& gw) const {
         std::ptrdiff_t const N = x.extent[0], C = x.extent[1], H = x.extent[2], Wd = x.extent[3];
         std::ptrdiff_t const O = w.extent[0], KH = w.extent[2], KW = w.extent[3];
         std::ptrdiff_t const OH = ybar.extent[2], OW = ybar.extent[3];
@@ -190,12 +195,164 @@ struct conv2d_op {
         (void)x, (void)w;
     }
 
-    template <class T, std::size_t R, class X, class Wt, class TX, class TW>
-    void jvp(array_ref<T, R> const& ydot, array_ref<T const, R> const&, X const& x, Wt const& w, TX const& tx,
-             TW const& tw) const {
+    template <class T, class D, class X, class Wt, class TX, class TW>
+    void direct_jvp(D const& ydot, X const& x, Wt const& w, TX const& tx, TW const& tw) const {
         detail::fill_zero<T>(ydot);
         if constexpr (wanted<TX>) detail::conv2d_accumulate<T>(ydot, tx, w, options);
         if constexpr (wanted<TW>) detail::conv2d_accumulate<T>(ydot, x, tw, options);
+    }
+
+    // ---- im2col + GEMM: per image, the receptive fields as a (C KH KW) x (OH OW) matrix.
+    static constexpr bool uses_scratch = true;
+    /// Two such matrices: the fields, and their adjoint (vjp) before it is scattered back.
+    std::ptrdiff_t scratch(dims const& x, dims const& w) const {
+        std::ptrdiff_t const oh = detail::window_count(x.extent[2] + 2 * options.pad_h, w.extent[2], options.stride_h);
+        std::ptrdiff_t const ow = detail::window_count(x.extent[3] + 2 * options.pad_w, w.extent[3], options.stride_w);
+        return 2 * x.extent[1] * w.extent[2] * w.extent[3] * oh * ow;
+    }
+
+    /// Kernels (O, C, KH, KW) as one matrix (O, C KH KW), when their layout allows it.
+    template <class T, class A>
+    static bool as_kernel_matrix(A const& a, detail::matrix_view<T const>& m) {
+        if constexpr (!std::is_same_v<std::remove_const_t<typename A::element_type>, T>) {
+            return false;
+        } else {
+            std::ptrdiff_t unit = 1, span = 1;
+            bool first = true;
+            for (std::size_t d = 4; d-- > 1;) {
+                if (a.extent[d] == 1) continue;
+                if (first)
+                    unit = a.stride[d], span = a.extent[d], first = false;
+                else if (a.stride[d] != unit * span)
+                    return false;
+                else
+                    span *= a.extent[d];
+            }
+            m = {a.data, a.extent[0], a.extent[1] * a.extent[2] * a.extent[3], a.stride[0], unit};
+            return true;
+        }
+    }
+
+    /// Image n of x (any strides, any element type) as its fields: row (c, p, q), column (i, j).
+    template <class T, class X>
+    void im2col(T* cols, X const& x, std::ptrdiff_t n, std::ptrdiff_t KH, std::ptrdiff_t KW, std::ptrdiff_t OH,
+                std::ptrdiff_t OW) const {
+        std::ptrdiff_t const sh = options.stride_h, sw = options.stride_w, ph = options.pad_h, pw = options.pad_w;
+        for (std::ptrdiff_t c = 0; c < x.extent[1]; ++c)
+            for (std::ptrdiff_t p = 0; p < KH; ++p) {
+                detail::valid_range const rows = detail::conv_valid(x.extent[2], OH, p, sh, ph);
+                for (std::ptrdiff_t q = 0; q < KW; ++q) {
+                    detail::valid_range const cs = detail::conv_valid(x.extent[3], OW, q, sw, pw);
+                    T* const field = cols + ((c * KH + p) * KW + q) * OH * OW;
+                    for (std::ptrdiff_t i = 0; i < OH; ++i) {
+                        T* const r = field + i * OW;
+                        if (i < rows.lo || i >= rows.hi) {
+                            for (std::ptrdiff_t j = 0; j < OW; ++j) r[j] = T(0);
+                            continue;
+                        }
+                        std::ptrdiff_t const base = n * x.stride[0] + c * x.stride[1] + (i * sh + p - ph) * x.stride[2] +
+                                                    (q - pw) * x.stride[3];
+                        std::ptrdiff_t const step = sw * x.stride[3];
+                        for (std::ptrdiff_t j = 0; j < cs.lo; ++j) r[j] = T(0);
+                        for (std::ptrdiff_t j = cs.lo; j < cs.hi; ++j) r[j] = static_cast<T>(x.data[base + j * step]);
+                        for (std::ptrdiff_t j = cs.hi; j < OW; ++j) r[j] = T(0);
+                    }
+                }
+            }
+    }
+
+    /// The adjoint of im2col: every field entry added back into image n of g.
+    template <class T, class G>
+    void col2im_add(T const* cols, G const& g, std::ptrdiff_t n, std::ptrdiff_t KH, std::ptrdiff_t KW, std::ptrdiff_t OH,
+                    std::ptrdiff_t OW) const {
+        std::ptrdiff_t const sh = options.stride_h, sw = options.stride_w, ph = options.pad_h, pw = options.pad_w;
+        for (std::ptrdiff_t c = 0; c < g.extent[1]; ++c)
+            for (std::ptrdiff_t p = 0; p < KH; ++p) {
+                detail::valid_range const rows = detail::conv_valid(g.extent[2], OH, p, sh, ph);
+                for (std::ptrdiff_t q = 0; q < KW; ++q) {
+                    detail::valid_range const cs = detail::conv_valid(g.extent[3], OW, q, sw, pw);
+                    T const* const field = cols + ((c * KH + p) * KW + q) * OH * OW;
+                    std::ptrdiff_t const step = sw * g.stride[3];
+                    for (std::ptrdiff_t i = rows.lo; i < rows.hi; ++i) {
+                        std::ptrdiff_t const base = n * g.stride[0] + c * g.stride[1] + (i * sh + p - ph) * g.stride[2] +
+                                                    (q - pw) * g.stride[3];
+                        for (std::ptrdiff_t j = cs.lo; j < cs.hi; ++j) g.data[base + j * step] += field[i * OW + j];
+                    }
+                }
+            }
+    }
+
+    /// Image n of a result (N, O, OH, OW), contiguous in its last two axes, as a matrix (O, OH OW).
+    template <class A>
+    static auto image_matrix(A const& a, std::ptrdiff_t n) {
+        using E = typename A::element_type;
+        return detail::matrix_view<E>{a.data + n * a.stride[0], a.extent[1], a.extent[2] * a.extent[3], a.stride[1], 1};
+    }
+    template <class A>
+    static bool rows_contiguous(A const& a) {
+        return (a.extent[3] == 1 || a.stride[3] == 1) && (a.extent[2] == 1 || a.stride[2] == a.extent[3] * a.stride[3]);
+    }
+
+    template <class T, std::size_t R, class X, class Wt>
+    void value(array_ref<T, R> const& y, X const& x, Wt const& w, T* cols) const {
+        detail::matrix_view<T const> wm{};
+        if (!as_kernel_matrix<T>(w, wm) || !rows_contiguous(y)) return direct_value<T>(y, x, w);
+        std::ptrdiff_t const KH = w.extent[2], KW = w.extent[3], OH = y.extent[2], OW = y.extent[3];
+        std::ptrdiff_t const K = wm.cols, P = OH * OW;
+        for (std::ptrdiff_t n = 0; n < x.extent[0]; ++n) {
+            im2col(cols, x, n, KH, KW, OH, OW);
+            detail::gemm<T>(wm, {cols, K, P, P, 1}, image_matrix(y, n), T(0));
+        }
+    }
+
+    template <class T, std::size_t R, class X, class Wt, class GX, class GW>
+    void vjp(array_ref<T const, R> const& ybar, array_ref<T const, R> const&, X const& x, Wt const& w, GX const& gx,
+             GW const& gw, T* scratch) const {
+        detail::matrix_view<T const> wm{}, gm{};
+        bool ok = as_kernel_matrix<T>(w, wm) && rows_contiguous(ybar);
+        if constexpr (wanted<GW>) ok = ok && as_kernel_matrix<T>(array_ref<T const, 4>(gw), gm);
+        if (!ok) return direct_vjp<T>(ybar, x, w, gx, gw);
+        std::ptrdiff_t const KH = w.extent[2], KW = w.extent[3], OH = ybar.extent[2], OW = ybar.extent[3];
+        std::ptrdiff_t const K = wm.cols, P = OH * OW;
+        T* const cols = scratch;
+        T* const dcols = scratch + K * P;
+        for (std::ptrdiff_t n = 0; n < x.extent[0]; ++n) {
+            auto const yb = image_matrix(ybar, n);
+            if constexpr (wanted<GW>) {  // dW += ybar fields^T
+                im2col(cols, x, n, KH, KW, OH, OW);
+                detail::matrix_view<T> const g{gw.data, gm.rows, gm.cols, gm.rs, gm.cs};
+                detail::gemm<T>(yb, detail::matrix_view<T const>{cols, K, P, P, 1}.transposed(), g, T(1));
+            }
+            if constexpr (wanted<GX>) {  // d fields = W^T ybar, scattered back into the image
+                detail::gemm<T>(wm.transposed(), yb, {dcols, K, P, P, 1}, T(0));
+                col2im_add(static_cast<T const*>(dcols), gx, n, KH, KW, OH, OW);
+            }
+        }
+    }
+
+    template <class T, std::size_t R, class X, class Wt, class TX, class TW>
+    void jvp(array_ref<T, R> const& ydot, array_ref<T const, R> const&, X const& x, Wt const& w, TX const& tx,
+             TW const& tw, T* cols) const {
+        detail::matrix_view<T const> wm{}, tm{};
+        bool ok = as_kernel_matrix<T>(w, wm) && rows_contiguous(ydot);
+        if constexpr (wanted<TW>) ok = ok && as_kernel_matrix<T>(tw, tm);
+        if (!ok) return direct_jvp<T>(ydot, x, w, tx, tw);
+        std::ptrdiff_t const KH = w.extent[2], KW = w.extent[3], OH = ydot.extent[2], OW = ydot.extent[3];
+        std::ptrdiff_t const K = wm.cols, P = OH * OW;
+        if constexpr (!wanted<TX> && !wanted<TW>) detail::fill_zero<T>(ydot);
+        for (std::ptrdiff_t n = 0; n < x.extent[0]; ++n) {
+            T beta = T(0);
+            if constexpr (wanted<TX>) {  // W fields(xdot)
+                im2col(cols, tx, n, KH, KW, OH, OW);
+                detail::gemm<T>(wm, {cols, K, P, P, 1}, image_matrix(ydot, n), beta);
+                beta = T(1);
+            }
+            if constexpr (wanted<TW>) {  // Wdot fields(x)
+                im2col(cols, x, n, KH, KW, OH, OW);
+                detail::gemm<T>(tm, {cols, K, P, P, 1}, image_matrix(ydot, n), beta);
+            }
+            (void)beta;
+        }
     }
 };
 
