@@ -347,15 +347,15 @@ int main(int argc, char** argv) {
     char const* gemm = "typegrad's loops";
 #endif
     std::printf("\nratio to the naive seven-loop convolution, same run (im2col's GEMM: %s)\n", gemm);
-    std::printf("%-8s %-9s %6s %12s %12s %12s %12s %8s %8s %8s\n", "layer", "pass", "batch", "naive ns", "im2col ns",
-                "direct ns", "typegrad ns", "im2col", "direct", "typegrad");
+    std::printf("%-8s %-9s %6s %12s %12s %12s %12s %8s %8s %8s %16s\n", "layer", "pass", "batch", "naive ns", "im2col ns",
+                "direct ns", "typegrad ns", "im2col", "direct", "typegrad", "typegrad/im2col");
     for (auto const& L : layers)
         for (char const* pass : {"value", "gradient"}) {
             std::string const b = std::string(L.name) + "_" + pass + "_";
             double const nv = reporter.ns(b + "naive"), im = reporter.ns(b + "im2col"), dr = reporter.ns(b + "direct"),
                          tg_ = reporter.ns(b + "typegrad");
-            std::printf("%-8s %-9s %6td %12.0f %12.0f %12.0f %12.0f %8.3f %8.3f %8.3f\n", L.name, pass, L.n, nv, im, dr,
-                        tg_, im / nv, dr / nv, tg_ / nv);
+            std::printf("%-8s %-9s %6td %12.0f %12.0f %12.0f %12.0f %8.3f %8.3f %8.3f %16.3f\n", L.name, pass, L.n, nv, im,
+                        dr, tg_, im / nv, dr / nv, tg_ / nv, tg_ / im);
         }
     return 0;
 }
