@@ -274,6 +274,23 @@ TEST_CASE("max_pool2d and avg_pool2d values equal their definitions") {
     arr<4> const ref = naive_pool(x, 2, 2, false);
     for (std::size_t i = 0; i < y.size(); ++i) CHECK(y.v[i] == ref.v[i]);
     CHECK(tg::to_string(tg::max_pool2d(X, 2)) == "max_pool2d(X, window=2, stride=2)");
+
+    // An input read through swapped strides (stored as (N, C, W, H)), and its adjoint.
+    arr<4> xt(1, 1, 6, 4);
+    for (std::ptrdiff_t i = 0; i < 4; ++i)
+        for (std::ptrdiff_t j = 0; j < 6; ++j) xt.v[at4(xt, 0, 0, j, i)] = x.v[at4(x, 0, 0, i, j)];
+    tg::array_ref<double const, 4> const strided{xt.v.data(), {1, 1, 4, 6}, {24, 24, 1, 4}};
+    arr<4> ys(1, 1, 2, 3), ya(1, 1, 2, 3), yref = naive_pool(x, 2, 2, true);
+    tg::map(tg::max_pool2d(X, 2), ys.ref(), strided);
+    tg::map(tg::avg_pool2d(X, 2), ya.ref(), strided);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        CHECK(ys.v[i] == ref.v[i]);
+        CHECK(near(ya.v[i], yref.v[i], 1e-15));
+    }
+    arr<4> g(1, 1, 4, 6), gs(1, 1, 4, 6);
+    tg::gradient(tg::sum(square(tg::max_pool2d(X, 2))), tg::gradient_to(g.ref()), x.cref());
+    tg::gradient(tg::sum(square(tg::max_pool2d(X, 2))), tg::gradient_to(gs.ref()), strided);
+    CHECK(g.v == gs.v);
 }
 
 TEST_CASE("pooling adjoints against central differences; max pooling's ties go to the first element") {
