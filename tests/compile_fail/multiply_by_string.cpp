@@ -1,5 +1,5 @@
 // An arithmetic operation between an expression and a std::string.
-// expect: an operation was applied to something that is neither a typegrad expression nor a number
+// expect: typegrad_expression_or_number
 #include <string>
 
 #include <typegrad/typegrad.hpp>

@@ -1,5 +1,5 @@
 // A typegrad function applied to a std::string.
-// expect: an operation was applied to something that is neither a typegrad expression nor a number
+// expect: typegrad_expression_or_number
 #include <string>
 
 #include <typegrad/typegrad.hpp>

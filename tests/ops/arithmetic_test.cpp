@@ -6,7 +6,9 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include <typegrad/typegrad.hpp>
 
@@ -244,4 +246,30 @@ TEST_CASE("float evaluation through every operation family agrees with double ev
             TG_CHECK_CLOSE(ff.gradient[i], rd.gradient[i], 1e-5);
         }
     }
+}
+
+// The operations are constrained: asking whether one applies to something that is neither
+// an expression nor a number is false, not a hard error inside the library.
+namespace constrained {
+template <class T>
+constexpr bool has_sin = requires(T const& t) { tg::sin(t); };
+template <class T>
+constexpr bool has_pow = requires(T const& t) { tg::pow(tg::var<0>{}, t); };
+template <class T>
+constexpr bool has_plus = requires(T const& t) { tg::var<0>{} + t; };
+template <class T>
+constexpr bool has_less = requires(T const& t) { tg::var<0>{} < t; };
+static_assert(has_sin<double> && has_sin<tg::var<0>> && has_pow<int> && has_plus<float> && has_less<double>);
+static_assert(!has_sin<std::string> && !has_pow<std::string> && !has_plus<std::string> && !has_less<std::string>);
+static_assert(!has_sin<std::vector<double>> && !has_plus<char const*>);
+}  // namespace constrained
+
+TEST_CASE("misuse: an expression is not a bool and cannot be assigned an expression of another type") {
+    // Checked at compile time; here, that the ordinary forms still work.
+    auto [x] = tg::vars<1>();
+    static_assert(std::is_constructible_v<bool, decltype(x > 0.0)>);  // the explicit conversion exists (to say no)
+    static_assert(!std::is_convertible_v<decltype(x > 0.0), bool>);   // never implicitly
+    auto e = x * 2.0;
+    e = x * 3.0;  // same type: plain assignment (the run-time constant is replaced)
+    CHECK(tg::value(e, 2.0) == 6.0);
 }

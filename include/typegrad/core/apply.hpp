@@ -20,6 +20,11 @@ namespace typegrad {
 template <class T>
 concept operand = expression<T> || scalar<T>;
 
+/// What the operations are constrained on, so that `requires { tg::sin(s); }` is false for
+/// a std::string; its name is what a compiler prints when it refuses such a call.
+template <class T>
+concept typegrad_expression_or_number = operand<T>;
+
 /// An expression whose value is known only at evaluation (not a compile-time constant).
 template <class T>
 concept symbolic = expression<T> && !static_constant<T>;

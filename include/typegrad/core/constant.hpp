@@ -89,7 +89,12 @@ constexpr std::intmax_t parse_integer() {
 /// `2_c` is the compile-time constant 2; it folds away in arithmetic.
 template <char... Cs>
 constexpr auto operator""_c() {
-    return static_const<detail::parse_integer<Cs...>()>{};
+    static_assert((((Cs >= '0' && Cs <= '9') || Cs == '\'') && ...),
+                  "typegrad: only decimal integers are _c literals; write a ratio of two, 3_c / 2_c, for 1.5");
+    if constexpr ((((Cs >= '0' && Cs <= '9') || Cs == '\'') && ...))
+        return static_const<detail::parse_integer<Cs...>()>{};
+    else
+        return static_const<0>{};  // after the static_assert: no cascade of further errors
 }
 }  // namespace literals
 

@@ -15,6 +15,12 @@
 
 namespace typegrad {
 
+// Said when an expression is assigned one of another type, as in `e = e + x` in a loop.
+#define TYPEGRAD_FIXED_GRAPH_MESSAGE                                                                               \
+    "typegrad: an expression's type is its graph, so it cannot be assigned an expression of another type (as in " \
+    "e = e + x in a loop): the size of a graph is fixed by its type. For a sum over a run-time count, bind an "   \
+    "array to a variable and use tg::sum (array programs); for a fixed count, fold over a std::index_sequence"
+
 /// True for typegrad expression types (nodes and leaves).
 template <class T>
 concept expression = requires { std::remove_cvref_t<T>::is_typegrad_expression; };
@@ -97,6 +103,21 @@ struct node : detail::op_store<Op>, detail::child_stores<std::index_sequence_for
     TYPEGRAD_HOST_DEVICE constexpr decltype(auto) child() const {
         using C = std::tuple_element_t<I, std::tuple<Cs...>>;
         return static_cast<detail::child_store<I, C> const&>(*this).get();
+    }
+
+    // Misuse caught with one sentence: `if (x > 0)` in a generic callable, and `e = e + x` in a
+    // loop. Neither is ever valid; these exist only to say so.
+    TYPEGRAD_HOST_DEVICE constexpr explicit operator bool() const {
+        static_assert(sizeof(Op) == 0,
+                      "typegrad: an expression is not a bool: a comparison of expressions (x > 0) is itself an "
+                      "expression, so if, ?:, && and || cannot branch on it; write tg::select(condition, a, b)");
+        return false;
+    }
+    template <class E>
+        requires(expression<E> && !std::is_same_v<E, node>)
+    TYPEGRAD_HOST_DEVICE constexpr node& operator=(E const&) {
+        static_assert(sizeof(E) == 0, TYPEGRAD_FIXED_GRAPH_MESSAGE);
+        return *this;
     }
 };
 

@@ -61,7 +61,10 @@ struct scratch {
     constexpr T& back() { return data[size - 1]; }
 };
 
-/// The nodes seen, by address of their description (open addressing).
+/// The nodes seen, by address of their description (open addressing). A slot is empty
+/// when its stored position is 0 (positions are kept plus one): comparing an object's
+/// address with nullptr is not a constant expression under -fsanitize=null, which makes
+/// g++ assume objects may live at address 0.
 struct seen_table {
     scratch<type_desc const*> key;
     scratch<std::size_t> pos;
@@ -71,8 +74,8 @@ struct seen_table {
     constexpr std::size_t find(type_desc const* d) {
         std::size_t const mask = key.size - 1;
         for (std::size_t i = d->hash & mask;; i = (i + 1) & mask) {
-            if (key[i] == nullptr) return npos;
-            if (key[i] == d) return pos[i];
+            if (pos[i] == 0) return npos;
+            if (key[i]->hash == d->hash && key[i] == d) return pos[i] - 1;
         }
     }
     constexpr void insert(type_desc const* d, std::size_t p) {
@@ -84,15 +87,15 @@ struct seen_table {
                                 std::size_t p) {
         std::size_t const mask = k.size - 1;
         std::size_t i = d->hash & mask;
-        while (k[i] != nullptr) i = (i + 1) & mask;
+        while (v[i] != 0) i = (i + 1) & mask;
         k[i] = d;
-        v[i] = p;
+        v[i] = p + 1;
     }
     constexpr void grow() {
         scratch<type_desc const*> k(2 * key.size);
         scratch<std::size_t> v(2 * key.size);
         for (std::size_t i = 0; i < key.size; ++i)
-            if (key[i] != nullptr) place(k, v, key[i], pos[i]);
+            if (pos[i] != 0) place(k, v, key[i], pos[i] - 1);
         std::swap(key.data, k.data);
         std::swap(key.size, k.size);
         std::swap(key.capacity, k.capacity);

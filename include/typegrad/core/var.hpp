@@ -16,6 +16,14 @@ struct var {
     static constexpr bool is_typegrad_expression = true;
     static constexpr std::size_t slot = I;
     using name = Name;
+
+    // `e = e + x` in a loop: never valid (see TYPEGRAD_FIXED_GRAPH_MESSAGE).
+    template <class E>
+        requires(expression<E> && !std::is_same_v<E, var>)
+    TYPEGRAD_HOST_DEVICE constexpr var& operator=(E const&) {
+        static_assert(sizeof(E) == 0, TYPEGRAD_FIXED_GRAPH_MESSAGE);
+        return *this;
+    }
 };
 
 template <class T>

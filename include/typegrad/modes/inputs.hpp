@@ -55,7 +55,15 @@ constexpr bool check_argument() {
     static_assert(!expression<X>,
                   "typegrad: an expression was passed where a number is required; the point at which to "
                   "evaluate must be numbers (evaluate the expression first with tg::value)");
-    static_assert(expression<X> || scalar<X>,
+    constexpr bool sized_at_run_time = requires(X const& x) {
+        x.size();
+        x.data();
+    };
+    static_assert(!sized_at_run_time || expression<X> || scalar<X>,
+                  "typegrad: a point needs its number of coordinates in its type: give std::array<double, N> or "
+                  "std::span<const double, N>, not a std::vector or another range sized at run time (to evaluate "
+                  "over arrays of data, bind them to the variables of an array program)");
+    static_assert(sized_at_run_time || expression<X> || scalar<X>,
                   "typegrad: the point at which to evaluate must be numbers (arithmetic types, or types "
                   "registered with typegrad::is_scalar)");
     return true;

@@ -76,14 +76,16 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto node_partials(T const* vals,
     return op_partials<S>(vals, k, c, std::make_index_sequence<S::arity>{});
 }
 
+// A deduced return type, so that the body (and its check for several outputs) is
+// instantiated wherever tg::value is named, -fsyntax-only included.
 template <class F, class T, std::size_t N>
-TYPEGRAD_HOST_DEVICE constexpr T value_at(F const& f, std::array<T, N> const& point) {
+TYPEGRAD_HOST_DEVICE constexpr auto value_at(F const& f, std::array<T, N> const& point) {
     auto const e = detail::to_expression<N>(f);
     using G = graph<std::remove_cvref_t<decltype(e)>>;
     static_assert(check_inputs<G, N>());
     T vals[G::size];
     detail::compute_values<G>(e, point.data(), vals);
-    return vals[G::root];
+    return T(vals[G::root]);
 }
 
 }  // namespace detail

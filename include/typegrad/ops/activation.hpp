@@ -29,6 +29,7 @@ struct softplus_op;
 
 /// The logistic function 1 / (1 + e^-x).
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto sigmoid(X const& x) { return detail::apply<ops::sigmoid_op>(x); }
 
 namespace ops {
@@ -51,6 +52,7 @@ struct softplus_op {
 
 /// log(1 + e^x), stable for large |x|; its derivative is sigmoid(x).
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto softplus(X const& x) { return detail::apply<ops::softplus_op>(x); }
 
 }  // namespace typegrad

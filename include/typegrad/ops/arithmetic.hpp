@@ -104,7 +104,7 @@ concept is_negation = std::is_same_v<typename node_op<std::remove_cvref_t<E>>::t
 }  // namespace detail
 
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator+(A const& a, B const& b) {
     if constexpr (static_constant<A> && static_constant<B>)
         return ratio<A::num * B::den + B::num * A::den, A::den * B::den>{};
@@ -130,7 +130,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator-(A const& a) {
 }
 
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator-(A const& a, B const& b) {
     if constexpr (static_constant<A> && static_constant<B>)
         return ratio<A::num * B::den - B::num * A::den, A::den * B::den>{};
@@ -145,7 +145,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator-(A const& a, B const& b) {
 }
 
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator*(A const& a, B const& b) {
     if constexpr (static_constant<A> && static_constant<B>)
         return ratio<A::num * B::num, A::den * B::den>{};
@@ -168,7 +168,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto operator*(A const& a, B const& b) {
 }
 
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator/(A const& a, B const& b) {
     static_assert(!static_value<B, 0>, "typegrad: division by the compile-time constant zero");
     if constexpr (static_value<B, 0>)

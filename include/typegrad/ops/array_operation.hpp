@@ -182,7 +182,7 @@ TYPEGRAD_HOST_DEVICE constexpr auto apply(X const&... x) {
         return detail::apply<Op>(x...);
 }
 template <class Op, class... X>
-    requires(std::is_class_v<Op> && (operand<X> && ...))
+    requires(std::is_class_v<Op> && (typegrad_expression_or_number<X> && ...))
 constexpr auto apply(Op const& op, X const&... x) {
     return make_node_with(op, detail::as_expression(x)...);
 }

@@ -80,21 +80,27 @@ struct cbrt_op {
 
 /// e^x.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto exp(X const& x) { return detail::apply<ops::exp_op>(x); }
 /// Natural logarithm; log'(0) = +inf.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto log(X const& x) { return detail::apply<ops::log_op>(x); }
 /// log(1 + x), accurate for small x.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto log1p(X const& x) { return detail::apply<ops::log1p_op>(x); }
 /// e^x - 1, accurate for small x.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto expm1(X const& x) { return detail::apply<ops::expm1_op>(x); }
 /// Square root; sqrt'(0) = +inf.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto sqrt(X const& x) { return detail::apply<ops::sqrt_op>(x); }
 /// Cube root; cbrt'(0) = +inf.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto cbrt(X const& x) { return detail::apply<ops::cbrt_op>(x); }
 
 }  // namespace typegrad

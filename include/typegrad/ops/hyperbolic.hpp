@@ -45,12 +45,15 @@ struct tanh_op {
 
 /// Hyperbolic sine.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto sinh(X const& x) { return detail::apply<ops::sinh_op>(x); }
 /// Hyperbolic cosine.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto cosh(X const& x) { return detail::apply<ops::cosh_op>(x); }
 /// Hyperbolic tangent.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto tanh(X const& x) { return detail::apply<ops::tanh_op>(x); }
 
 }  // namespace typegrad

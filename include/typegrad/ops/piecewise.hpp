@@ -67,15 +67,19 @@ struct max_op {
 
 /// |x|; abs'(0) = 0.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto abs(X const& x) { return detail::apply<ops::abs_op>(x); }
 /// max(x, 0); relu'(0) = 0.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto relu(X const& x) { return detail::apply<ops::relu_op>(x); }
 /// The smaller of a and b; at a tie each gets half the derivative.
 template <class A, class B>
+    requires(typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto min(A const& a, B const& b) { return detail::apply<ops::min_op>(a, b); }
 /// The larger of a and b; at a tie each gets half the derivative.
 template <class A, class B>
+    requires(typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto max(A const& a, B const& b) { return detail::apply<ops::max_op>(a, b); }
 
 }  // namespace typegrad

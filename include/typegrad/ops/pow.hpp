@@ -71,10 +71,12 @@ struct square_op {
 
 /// x * x, differentiated as 2x.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto square(X const& x) { return detail::apply<ops::square_op>(x); }
 
 /// a^b. An integer exponent known at compile time (`pow(x, 3_c)`) becomes multiplications.
 template <class A, class B>
+    requires(typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto pow(A const& a, B const& b) {
     if constexpr (static_constant<B> && !static_constant<A>) {
         if constexpr (B::den == 1 && B::num == 0 && symbolic<A>)

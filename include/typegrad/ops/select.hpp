@@ -81,26 +81,26 @@ TYPEGRAD_HOST_DEVICE constexpr auto compare(A const& a, B const& b) {
 }  // namespace detail
 
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator<(A const& a, B const& b) { return detail::compare<ops::less>(a, b); }
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator<=(A const& a, B const& b) {
     return detail::compare<ops::less_equal>(a, b);
 }
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator>(A const& a, B const& b) { return detail::compare<ops::greater>(a, b); }
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator>=(A const& a, B const& b) {
     return detail::compare<ops::greater_equal>(a, b);
 }
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator==(A const& a, B const& b) { return detail::compare<ops::equal>(a, b); }
 template <class A, class B>
-    requires(expression<A> || expression<B>)
+    requires((expression<A> || expression<B>) && typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto operator!=(A const& a, B const& b) {
     return detail::compare<ops::not_equal>(a, b);
 }

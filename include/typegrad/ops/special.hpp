@@ -40,9 +40,11 @@ struct erf_op {
 
 /// sqrt(a^2 + b^2) without overflow; both partials are 0 at the origin.
 template <class A, class B>
+    requires(typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto hypot(A const& a, B const& b) { return detail::apply<ops::hypot_op>(a, b); }
 /// The error function.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto erf(X const& x) { return detail::apply<ops::erf_op>(x); }
 
 }  // namespace typegrad

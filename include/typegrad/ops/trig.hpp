@@ -96,24 +96,31 @@ struct atan2_op {
 
 /// Sine.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto sin(X const& x) { return detail::apply<ops::sin_op>(x); }
 /// Cosine.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto cos(X const& x) { return detail::apply<ops::cos_op>(x); }
 /// Tangent.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto tan(X const& x) { return detail::apply<ops::tan_op>(x); }
 /// Arc sine; derivative ±inf at ±1.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto asin(X const& x) { return detail::apply<ops::asin_op>(x); }
 /// Arc cosine; derivative -inf at ±1.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto acos(X const& x) { return detail::apply<ops::acos_op>(x); }
 /// Arc tangent.
 template <class X>
+    requires typegrad_expression_or_number<X>
 TYPEGRAD_HOST_DEVICE constexpr auto atan(X const& x) { return detail::apply<ops::atan_op>(x); }
 /// The angle of the point (b, a): atan2(a, b); both partials are 0 at the origin.
 template <class A, class B>
+    requires(typegrad_expression_or_number<A> && typegrad_expression_or_number<B>)
 TYPEGRAD_HOST_DEVICE constexpr auto atan2(A const& a, B const& b) { return detail::apply<ops::atan2_op>(a, b); }
 
 }  // namespace typegrad
