@@ -34,6 +34,7 @@
 #include "ops/activation.hpp"
 #include "ops/arithmetic.hpp"
 #include "ops/array_operation.hpp"
+#include "ops/conv.hpp"
 #include "ops/contraction.hpp"
 #include "ops/exp_log.hpp"
 #include "ops/hyperbolic.hpp"

@@ -8,6 +8,8 @@
 #include <new>
 #include <vector>
 
+#include <typegrad/train.hpp>
+
 #include "support/program_check.hpp"
 
 namespace tg = typegrad;
@@ -225,4 +227,39 @@ TEST_CASE("a function with array operations at a point of numbers") {
     CHECK(near(v, 8.0, 1e-15));
     CHECK(near(g[0], 4.0, 1e-15));
     CHECK(near(g[1], 2.0, 1e-15));
+}
+
+TEST_CASE("a convolutional network's gradient and an Adam step allocate nothing after the first call") {
+    auto [X, K1, c1, K2, y] = tg::vars<"X", "K1", "c1", "K2", "y">();
+    auto const h = tg::max_pool2d(relu(tg::conv2d(X, K1, 1, 1) + tg::reshape(c1, 3, 1, 1)), 2);
+    auto const logits = tg::reshape(tg::avg_pool2d(tg::conv2d(h, K2), 3), -1, 4);
+    auto const loss = tg::mean(tg::softmax_cross_entropy(logits, y));
+    arr<4> x(4, 1, 10, 10), k1(3, 1, 3, 3), k2(4, 3, 3, 3), gk1(3, 1, 3, 3), gk2(4, 3, 3, 3);
+    arr<1> b(3), gb(3);
+    fill_uniform(x, 71);
+    fill_uniform(k1, 72);
+    fill_uniform(k2, 73);
+    fill_uniform(b, 74);
+    std::vector<long> labels{0, 3, 2, 1};
+    tg::workspace ws;
+    tg::train::adam<> opt({.learning_rate = 0.01});
+    double first = 0, last = 0;
+    for (int step = 0; step < 4; ++step) {
+        counting = true;
+        allocations = 0;
+        double const L = tg::gradient(ws, loss, tg::gradient_to(tg::skip, gk1.ref(), gb.ref(), gk2.ref(), tg::skip),
+                                      x.cref(), k1.cref(), b.cref(), k2.cref(), labels);
+        if (step > 0)
+            opt.step(tg::train::param(k1.v, gk1.v), tg::train::param(b.v, gb.v), tg::train::param(k2.v, gk2.v));
+        counting = false;
+        if (step > 0) CHECK(allocations == 0);
+        if (step == 0) {
+            first = L;
+            // The optimizer's state is allocated at its first step, outside the counted calls.
+            opt.step(tg::train::param(k1.v, gk1.v), tg::train::param(b.v, gb.v), tg::train::param(k2.v, gk2.v));
+        }
+        last = L;
+    }
+    CHECK(ws.capacity() > 0);
+    CHECK(last < first);
 }

@@ -23,6 +23,13 @@
 //       void jvp(ydot, y, a..., t...) const;
 //   };
 //
+// An operation that needs temporary memory (a convolution's im2col buffer) declares
+// `uses_scratch = true` and `std::ptrdiff_t scratch(tg::dims const&... operands) const`,
+// a count of elements of the computation's type; value, vjp and jvp then receive a
+// last argument `T* scratch` to that many uninitialised elements, taken from the
+// caller's workspace (so nothing is allocated once the workspace has grown) and valid
+// only during that one call of the rule.
+//
 // Data members of the operation (slice bounds, extents) are its parameters: they
 // are stored in the node, so they must be trivially copyable values, never
 // references. A view operation (slice, transpose, reshape) computes nothing: it
@@ -69,6 +76,10 @@ constexpr shape_result shape_mismatch(char const* why) { return {dims{}, why}; }
 /// An operation on whole arrays (it declares `array_operation = true`).
 template <class Op>
 concept array_operation = requires { requires Op::array_operation; };
+
+/// An array operation that takes scratch memory from the workspace (`uses_scratch = true`).
+template <class Op>
+concept scratch_operation = array_operation<Op> && requires { requires Op::uses_scratch; };
 
 /// An array operation whose result is a view of its one operand (no computation).
 template <class Op>

@@ -300,6 +300,24 @@ auto operand_adjoint(state<P> const& st) {
     return std::get<P::t.slot[K]>(st.adjoints);
 }
 
+/// An array operation that asks for scratch memory (ops/array_operation.hpp) gets it from
+/// the workspace as the last argument of value, vjp and jvp; it is given back when the
+/// rule returns. f(scratch...) is called with that pointer, or with nothing.
+template <class P, std::size_t K, class Op, class F>
+void with_scratch(workspace& ws, state<P> const& st, Op const& op, F const& f) {
+    if constexpr (scratch_operation<Op>) {
+        constexpr entry_shape s = P::G::shapes[K];
+        workspace_scope const scope(ws);
+        std::ptrdiff_t const count = [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return static_cast<std::ptrdiff_t>(op.scratch(st.shape[s.child[I]]...));
+        }(std::make_index_sequence<s.arity>{});
+        f(detail::take<typename P::T>(ws, count));
+    } else {
+        (void)ws, (void)st, (void)op;
+        f();
+    }
+}
+
 // ---------------------------------------------------------------------------------
 // Values.
 
@@ -331,9 +349,11 @@ void value_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st) {
             data[0] = v;
         } else {
             auto const n = at_path(root, typename P::template path_at<K>{});
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                n.operation().value(y, operand_value<P, s.child[I]>(st)...);
-            }(std::make_index_sequence<N::arity>{});
+            with_scratch<P, K>(ws, st, n.operation(), [&](auto*... scratch) {
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    n.operation().value(y, operand_value<P, s.child[I]>(st)..., scratch...);
+                }(std::make_index_sequence<N::arity>{});
+            });
         }
         out = typename P::template stage_ref<m>(y);
     }
@@ -526,15 +546,18 @@ void adjoint_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st,
             auto const n = at_path(root, typename P::template path_at<K>{});
             auto const y = std::get<P::N + m>(st.leaves);
             array_ref<T const, P::t.rank[K]> const ybar_c = ybar;
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                n.operation().vjp(ybar_c, y, operand_value<P, s.child[I]>(st)...,
-                                  [&] {
-                                      if constexpr (!P::t.index_operand[K][I] && active<P, Sinks>[s.child[I]])
-                                          return operand_adjoint<P, s.child[I]>(st);
-                                      else
-                                          return skip_t{};
-                                  }()...);
-            }(std::make_index_sequence<N::arity>{});
+            with_scratch<P, K>(ws, st, n.operation(), [&](auto*... scratch) {
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    n.operation().vjp(ybar_c, y, operand_value<P, s.child[I]>(st)...,
+                                      [&] {
+                                          if constexpr (!P::t.index_operand[K][I] && active<P, Sinks>[s.child[I]])
+                                              return operand_adjoint<P, s.child[I]>(st);
+                                          else
+                                              return skip_t{};
+                                      }()...,
+                                      scratch...);
+                }(std::make_index_sequence<N::arity>{});
+            });
         }
     }
 }
@@ -652,15 +675,18 @@ void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st)
             } else {
                 auto const n = at_path(root, typename P::template path_at<K>{});
                 auto const y = std::get<P::N + m>(st.leaves);
-                [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    n.operation().jvp(ydot, y, operand_value<P, s.child[I]>(st)...,
-                                      [&] {
-                                          if constexpr (!P::t.index_operand[K][I] && active<P, Dirs>[s.child[I]])
-                                              return std::get<P::t.slot[s.child[I]]>(st.tangents);
-                                          else
-                                              return skip_t{};
-                                      }()...);
-                }(std::make_index_sequence<N::arity>{});
+                with_scratch<P, K>(ws, st, n.operation(), [&](auto*... scratch) {
+                    [&]<std::size_t... I>(std::index_sequence<I...>) {
+                        n.operation().jvp(ydot, y, operand_value<P, s.child[I]>(st)...,
+                                          [&] {
+                                              if constexpr (!P::t.index_operand[K][I] && active<P, Dirs>[s.child[I]])
+                                                  return std::get<P::t.slot[s.child[I]]>(st.tangents);
+                                              else
+                                                  return skip_t{};
+                                          }()...,
+                                          scratch...);
+                    }(std::make_index_sequence<N::arity>{});
+                });
             }
             out = array_ref<T const, R>(ydot);
         }
