@@ -91,32 +91,16 @@ inline void add_to_lanes(T (&lane)[lane_count], T const* v, std::ptrdiff_t n) {
 /// The function as a tg::outputs pack over N inputs (one expression is a pack of one).
 template <std::size_t N, class F>
 constexpr auto output_pack(F const& f) {
-    if constexpr (is_outputs<F>::value)
-        return f;
-    else if constexpr (expression<F>)
-        return typegrad::outputs(f);
-    else if constexpr (is_vector_function_result<F>)
-        return as_outputs(f);
-    else {
-        static_assert(invocable_with_vars<F, std::make_index_sequence<N>>::value,
-                      "typegrad: the function cannot be called with as many typegrad variables as there are "
-                      "inputs; give one input (number or array) per parameter of the callable");
-        if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value) {
-            auto const r = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                return f(var<I>{}...);
-            }(std::make_index_sequence<N>{});
-            using R = std::remove_cvref_t<decltype(r)>;
-            static_assert(expression<R> || scalar<R> || is_vector_function_result<R>,
-                          "typegrad: the callable must return a number, a typegrad expression or several of them");
-            if constexpr (is_vector_function_result<R>)
-                return as_outputs(r);
-            else if constexpr (expression<R> || scalar<R>)
-                return typegrad::outputs(as_expression(r));
-            else
-                return typegrad::outputs(static_const<0>{});
-        } else
-            return typegrad::outputs(static_const<0>{});
-    }
+    decltype(auto) r = function_body<N>(f);
+    using R = std::remove_cvref_t<decltype(r)>;
+    static_assert(expression<R> || scalar<R> || is_vector_function_result<R> || std::is_same_v<R, uncallable_function>,
+                  "typegrad: the callable must return a number, a typegrad expression or several of them");
+    if constexpr (is_vector_function_result<R>)
+        return as_outputs(r);
+    else if constexpr (expression<R> || scalar<R>)
+        return typegrad::outputs(as_expression(r));
+    else
+        return typegrad::outputs(static_const<0>{});
 }
 
 /// What the executors know about the expression at compile time.

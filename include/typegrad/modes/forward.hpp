@@ -205,23 +205,9 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void output_tangents(T const (*ta
         0, (out[J] = output_tangent<plan<G, T>.active[G::outputs[J]], G::outputs[J]>(tans), 0)...};
 }
 
-template <class F, class Seq>
-struct result_with_vars;
-template <class F, std::size_t... I>
-struct result_with_vars<F, std::index_sequence<I...>> {
-    using type = std::remove_cvref_t<std::invoke_result_t<F const&, var<I>...>>;
-};
-
 template <class F, std::size_t N>
 constexpr bool is_vector_function() {
-    if constexpr (is_vector_function_result<F>)
-        return true;
-    else if constexpr (expression<F>)
-        return false;
-    else if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value)
-        return is_vector_function_result<typename result_with_vars<F, std::make_index_sequence<N>>::type>;
-    else
-        return false;
+    return several_outputs_at<F, N>();
 }
 }  // namespace detail
 

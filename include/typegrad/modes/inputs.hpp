@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -109,67 +110,89 @@ struct invocable_with_vars;
 template <class F, std::size_t... I>
 struct invocable_with_vars<F, std::index_sequence<I...>> : std::is_invocable<F const&, var<I>...> {};
 
-template <class F, std::size_t N>
-constexpr bool returns_void() {
-    return []<std::size_t... I>(std::index_sequence<I...>) {
-        return std::is_void_v<std::invoke_result_t<F const&, var<I>...>>;
-    }(std::make_index_sequence<N>{});
-}
-
 /// Is F a tg::outputs pack?
 template <class F>
 inline constexpr bool has_several_outputs = std::is_same_v<typename node_op<F>::type, ops::outputs>;
 
-/// Does f, an expression or a callable of N variables, give several outputs?
-template <class F, std::size_t N>
-constexpr bool several_outputs_at() {
-    if constexpr (expression<F>)
-        return has_several_outputs<F>;
-    else if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value)
-        return []<std::size_t... I>(std::index_sequence<I...>) {
-            return has_several_outputs<std::remove_cvref_t<std::invoke_result_t<F const&, var<I>...>>>;
-        }(std::make_index_sequence<N>{});
-    else
-        return false;
-}
+template <class T>
+struct is_outputs : std::bool_constant<has_several_outputs<T>> {};
 
-/// The expression of f for a point of N inputs. An expression is returned by reference
-/// (decltype(auto)), so that passes run per element
-/// read it in place instead of copying it, which would keep their loops from vectorising.
+template <class T>
+struct is_tuple_like_outputs : std::false_type {};
+template <class... Es>
+struct is_tuple_like_outputs<std::tuple<Es...>> : std::bool_constant<((operand<Es>) && ...)> {};
+template <class E, std::size_t M>
+struct is_tuple_like_outputs<std::array<E, M>> : std::bool_constant<operand<E> && (M > 0)> {};
+
+template <class R>
+inline constexpr bool is_vector_function_result = is_outputs<R>::value || is_tuple_like_outputs<R>::value;
+
+// What function_body gives where the function could not be called, or returned nothing:
+// after the check that says so, its callers add no error of their own.
+struct uncallable_function {};
+struct void_function {};
+
+/// The one place where a function becomes expressions: f itself when it is an expression
+/// (by reference), a tg::outputs pack, a std::tuple or std::array of them; otherwise the
+/// callable f called with variables 0..N-1. Its callers read the result as one output
+/// (to_expression), several (to_outputs) or either (the executors' output_pack).
 template <std::size_t N, class F>
-TYPEGRAD_HOST_DEVICE constexpr decltype(auto) to_expression(F const& f) {
-    static_assert(!has_several_outputs<F>,
-                  "typegrad: this function has several outputs; use tg::jacobian, tg::vjp or tg::jvp for it");
-    if constexpr (has_several_outputs<F>)
-        return static_const<0>{};
-    else if constexpr (expression<F>)
+TYPEGRAD_HOST_DEVICE constexpr decltype(auto) function_body(F const& f) {
+    if constexpr (expression<F> || is_tuple_like_outputs<F>::value)
         return f;
     else {
         static_assert(invocable_with_vars<F, std::make_index_sequence<N>>::value,
                       "typegrad: the function cannot be called with as many typegrad variables as the point has "
-                      "coordinates; give one number per parameter of the callable");
-        if constexpr (invocable_with_vars<F, std::make_index_sequence<N>>::value) {
-            static_assert(!returns_void<F, N>(),
-                          "typegrad: the callable must return a number or a typegrad expression");
-            if constexpr (returns_void<F, N>())
-                return static_const<0>{};
-            else {
-                auto const r = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    return f(var<I>{}...);
-                }(std::make_index_sequence<N>{});
-                using R = std::remove_cvref_t<decltype(r)>;
-                static_assert(expression<R> || scalar<R>,
-                              "typegrad: the callable must return a number or a typegrad expression");
-                if constexpr (expression<R>)
-                    return r;
-                else if constexpr (scalar<R>)
-                    return runtime_const<R>{r};
-                else
-                    return static_const<0>{};
-            }
-        } else
-            return static_const<0>{};
+                      "coordinates (or as the call has inputs); give one number or array per parameter of the "
+                      "callable");
+        if constexpr (!invocable_with_vars<F, std::make_index_sequence<N>>::value)
+            return uncallable_function{};
+        else if constexpr ([]<std::size_t... I>(std::index_sequence<I...>) {
+                               return std::is_void_v<std::invoke_result_t<F const&, var<I>...>>;
+                           }(std::make_index_sequence<N>{}))
+            return void_function{};
+        else
+            return [&]<std::size_t... I>(std::index_sequence<I...>) {
+                return f(var<I>{}...);
+            }(std::make_index_sequence<N>{});
     }
+}
+
+/// The type function_body gives, without the checks (where F may not be callable).
+template <std::size_t N, class F>
+using function_body_type = std::remove_cvref_t<decltype(function_body<N>(std::declval<F const&>()))>;
+
+/// Does f, an expression or a callable of N variables, give several outputs?
+template <class F, std::size_t N>
+constexpr bool several_outputs_at() {
+    if constexpr (expression<F> || is_tuple_like_outputs<F>::value ||
+                  invocable_with_vars<F, std::make_index_sequence<N>>::value)
+        return is_vector_function_result<function_body_type<N, F>>;
+    else
+        return false;
+}
+
+template <class R>
+inline constexpr bool is_marker = std::is_same_v<R, uncallable_function> || std::is_same_v<R, void_function>;
+
+/// The expression of f for a point of N inputs: one output. An expression is returned by
+/// reference (decltype(auto)), so that passes run per element read it in place instead of
+/// copying it, which would keep their loops from vectorising.
+template <std::size_t N, class F>
+TYPEGRAD_HOST_DEVICE constexpr decltype(auto) to_expression(F const& f) {
+    decltype(auto) r = function_body<N>(f);
+    using R = std::remove_cvref_t<decltype(r)>;
+    static_assert(!is_vector_function_result<R>,
+                  "typegrad: this function has several outputs; use tg::jacobian, tg::vjp or tg::jvp for it");
+    static_assert(is_vector_function_result<R> || expression<R> || scalar<R> ||
+                      std::is_same_v<R, uncallable_function>,
+                  "typegrad: the callable must return a number or a typegrad expression");
+    if constexpr (expression<R> && !is_vector_function_result<R>)
+        return r;
+    else if constexpr (scalar<R>)
+        return runtime_const<R>{r};
+    else
+        return static_const<0>{};
 }
 
 /// Checks that the expression uses no variable beyond the N inputs given.
