@@ -1,0 +1,9 @@
+// typegrad/solvers.hpp: Newton's method with typegrad Jacobians, and implicit-function gradients.
+//
+// Optional (not included by typegrad.hpp): needs Eigen 3 (Eigen/Core, Eigen/LU) on the include
+// path; link Eigen3::Eigen. See the README's "Solvers" section.
+#pragma once
+
+#include "solvers/newton.hpp"
+#include "solvers/program.hpp"
+#include "solvers/tridiagonal.hpp"

@@ -1,0 +1,212 @@
+// typegrad/solvers/program.hpp: Newton's method on a residual written as an array program.
+//
+//   auto [u, lam] = tg::vars<"u", "lambda">();
+//   auto F = ...;                                             // an array of u's shape
+//   Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
+//   auto r = tg::solvers::newton(F, tg::solvers::tridiagonal_jacobian{}, x, 1.0);   // parameters after x
+//   auto r = tg::solvers::newton(options, F, tg::solvers::dense_jacobian{}, x, 1.0);
+//
+// The first input of F is the unknown x (rank 1); the rest are parameters, passed through to
+// every evaluation unchanged (numbers or arrays). The Jacobian J = dF/dx comes from forward
+// mode (tg::jvp, one pass per direction), as one of
+//
+//   dense_jacobian        n passes along the unit vectors; LU with partial pivoting (Eigen).
+//                         For small systems: O(n) passes of O(n) each, and n^2 numbers.
+//   tridiagonal_jacobian  three passes along the colours v_c = [j mod 3 == c], c = 0, 1, 2:
+//                         a row i of a tridiagonal J has its columns i - 1, i, i + 1 in three
+//                         different colours, so (J v_c)(i) is exactly one of them. Thomas solve.
+//                         F must have a tridiagonal Jacobian (a 3-point stencil and point-wise
+//                         terms): other entries would be added into the wrong diagonal. That is
+//                         the caller's promise, not checked (check once with dense_jacobian).
+//
+// One tg::workspace serves every evaluation of a solve, so after the first residual nothing is
+// allocated for the array program; the solver's vectors are allocated once per call.
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/LU>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+
+#include "../exec/cpu.hpp"
+#include "../exec/program/api.hpp"
+#include "../interop/eigen.hpp"  // Eigen vectors as parameters
+#include "newton.hpp"
+#include "tridiagonal.hpp"
+
+namespace typegrad::solvers {
+
+/// The Jacobian from n forward passes, factorised by LU with partial pivoting.
+struct dense_jacobian {};
+/// A tridiagonal Jacobian from three forward passes (3 colours), solved by the Thomas algorithm.
+struct tridiagonal_jacobian {};
+
+template <class K>
+concept jacobian_kind = std::is_same_v<K, dense_jacobian> || std::is_same_v<K, tridiagonal_jacobian>;
+
+namespace detail {
+
+// What a Jacobian kind keeps between assembling and solving.
+template <class Kind>
+struct linear_system;
+
+template <>
+struct linear_system<dense_jacobian> {
+    Eigen::MatrixXd J;
+    Eigen::PartialPivLU<Eigen::MatrixXd> lu;
+    Eigen::VectorXd v, work;
+    void resize(Eigen::Index n) {
+        J.resize(n, n);
+        lu = Eigen::PartialPivLU<Eigen::MatrixXd>(n);
+        v.setZero(n);
+        work.resize(n);
+    }
+    template <class Jvp>
+    void assemble(Jvp&& jvp) {
+        Eigen::Index const n = v.size();
+        v.setZero();
+        for (Eigen::Index j = 0; j < n; ++j) {
+            v(j) = 1.0;
+            jvp(v.data(), J.col(j).data());
+            v(j) = 0.0;
+        }
+        lu.compute(J);
+        // rcond estimates 1 / cond_1(J) from the factors (no extra factorisation).
+        double const rc = n > 0 ? lu.rcond() : 1.0;
+        if (!(rc > std::numeric_limits<double>::epsilon()))
+            throw std::runtime_error("typegrad::solvers: the Jacobian is singular to working precision (estimated "
+                                     "reciprocal condition number " +
+                                     number_text(rc) + ", expected > machine epsilon)");
+    }
+    void solve(Eigen::Ref<Eigen::VectorXd> b) {
+        work.noalias() = lu.solve(b);
+        b = work;
+    }
+    void solve_transposed(Eigen::Ref<Eigen::VectorXd> b) {
+        work.noalias() = lu.transpose().solve(b);
+        b = work;
+    }
+};
+
+template <>
+struct linear_system<tridiagonal_jacobian> {
+    tridiagonal_matrix A;
+    Eigen::VectorXd v, scratch;
+    Eigen::MatrixXd jv;  // n x 3: J v_c in column c
+    void resize(Eigen::Index n) {
+        A.resize(n);
+        v.resize(n);
+        scratch.resize(n);
+        jv.setZero(n, 3);
+    }
+    template <class Jvp>
+    void assemble(Jvp&& jvp) {
+        Eigen::Index const n = v.size();
+        Eigen::Index const colours = n < 3 ? n : 3;
+        for (Eigen::Index c = 0; c < colours; ++c) {
+            for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 3 == c ? 1.0 : 0.0;
+            jvp(v.data(), jv.col(c).data());
+        }
+        for (Eigen::Index i = 0; i < n; ++i) {
+            A.diagonal(i) = jv(i, i % 3);
+            A.lower(i) = i > 0 ? jv(i, (i - 1) % 3) : 0.0;
+            A.upper(i) = i + 1 < n ? jv(i, (i + 1) % 3) : 0.0;
+        }
+    }
+    void solve(Eigen::Ref<Eigen::VectorXd> b) { thomas_solve(A, b, scratch); }
+    void solve_transposed(Eigen::Ref<Eigen::VectorXd> b) { thomas_solve_transposed(A, b, scratch); }
+};
+
+template <class P>
+auto skip_for(P const&) {
+    return skip;
+}
+
+/// A residual F(x, parameters...) with its workspace and linearisation: what the Newton
+/// driver and the implicit gradient call.
+template <class F, class Kind, class... Params>
+struct program_system {
+    F const& f;
+    std::tuple<Params const&...> params;
+    Eigen::Index n;
+    workspace ws;
+    linear_system<Kind> lin;
+
+    program_system(F const& f_, Eigen::Index n_, Params const&... p) : f(f_), params(p...), n(n_) { lin.resize(n); }
+
+    void residual(double const* x, double* out) {
+        std::apply([&](auto const&... p) { typegrad::map(ws, f, typegrad::view(out, n), typegrad::view(x, n), p...); },
+                   params);
+    }
+    void jvp(double const* x, double const* v, double* out) {
+        std::apply(
+            [&](auto const&... p) {
+                typegrad::jvp(ws, f, typegrad::along(typegrad::view(v, n), skip_for(p)...),
+                              typegrad::into(skip, typegrad::view(out, n)), typegrad::view(x, n), p...);
+            },
+            params);
+    }
+    void linearise(double const* x) {
+        lin.assemble([&](double const* v, double* out) { jvp(x, v, out); });
+    }
+};
+
+template <class F, class Kind, class... Params>
+newton_result solve_program(newton_options const& o, F const& f, Eigen::Ref<Eigen::VectorXd> x,
+                            Params const&... params) {
+    program_system<F, Kind, Params...> sys(f, x.size(), params...);
+    return newton(
+        [&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd> out) {
+            sys.residual(at.data(), out.data());
+        },
+        [&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd const> fx, Eigen::Ref<Eigen::VectorXd> dx) {
+            sys.linearise(at.data());
+            dx = -fx;
+            sys.lin.solve(dx);
+        },
+        x, o);
+}
+
+}  // namespace detail
+
+/// Newton's method on F(x, parameters...) = 0 from x (overwritten with the root); see above.
+template <class F, jacobian_kind Kind, class... Params>
+newton_result newton(newton_options const& o, F const& f, Kind, Eigen::Ref<Eigen::VectorXd> x,
+                     Params const&... params) {
+    return detail::solve_program<F, Kind>(o, f, x, params...);
+}
+template <class F, jacobian_kind Kind, class... Params>
+newton_result newton(F const& f, Kind kind, Eigen::Ref<Eigen::VectorXd> x, Params const&... params) {
+    return newton(newton_options{}, f, kind, x, params...);
+}
+
+/// The tridiagonal Jacobian dF/dx of an array program at x, from three forward passes.
+template <class F, class... Params>
+tridiagonal_matrix tridiagonal_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorXd const> x, Params const&... params) {
+    detail::program_system<F, tridiagonal_jacobian, Params...> sys(f, x.size(), params...);
+    sys.linearise(x.data());
+    return sys.lin.A;
+}
+
+/// The dense Jacobian dF/dx of an array program at x (n x n), from n forward passes.
+template <class F, class... Params>
+Eigen::MatrixXd dense_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorXd const> x, Params const&... params) {
+    detail::program_system<F, dense_jacobian, Params...> sys(f, x.size(), params...);
+    Eigen::Index const n = x.size();
+    Eigen::VectorXd v = Eigen::VectorXd::Zero(n);
+    Eigen::MatrixXd J(n, n);
+    for (Eigen::Index j = 0; j < n; ++j) {
+        v(j) = 1.0;
+        sys.jvp(x.data(), v.data(), J.col(j).data());
+        v(j) = 0.0;
+    }
+    return J;
+}
+
+}  // namespace typegrad::solvers
