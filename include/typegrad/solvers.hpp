@@ -4,6 +4,7 @@
 // path; link Eigen3::Eigen. See the README's "Solvers" section.
 #pragma once
 
+#include "solvers/implicit.hpp"
 #include "solvers/newton.hpp"
 #include "solvers/program.hpp"
 #include "solvers/tridiagonal.hpp"

@@ -16,9 +16,10 @@
 // kept within [t/10, t/2]. A trial point whose residual is not finite counts as no decrease.
 //
 // Convergence, checked at the start and after every step: |F(x)|_2 <= absolute_tolerance +
-// relative_tolerance |F(x0)|_2, or a full Newton step (t = 1) with |d|_inf <= step_tolerance
-// (1 + |x|_inf). (The step test is what stops a large discretised problem, whose residual
-// cannot fall below rounding times the Jacobian's norm.)
+// relative_tolerance |F(x0)|_2, or a Newton step with |d|_inf <= step_tolerance (1 + |x|_inf),
+// which is then taken in full without asking for a decrease. (The step test is what stops a
+// large discretised problem, whose residual cannot fall below rounding times the Jacobian's
+// norm: there the last step changes x by rounding and |F| by nothing that can be trusted.)
 #pragma once
 
 #include <Eigen/Core>
@@ -119,32 +120,33 @@ newton_result newton(Residual&& residual, Step&& step, Eigen::Ref<Eigen::VectorX
                                r);
         }
         double const phi0 = 0.5 * norm * norm, slope = -norm * norm;
+        double const step_norm = dx.lpNorm<Eigen::Infinity>();
+        // A negligible full step: the iterate is at the root to working precision, where the
+        // residual is rounding and need not decrease any further.
+        bool const negligible = step_norm <= o.step_tolerance * (1.0 + x.lpNorm<Eigen::Infinity>());
         double t = 1.0, phi = 0.0;
-        int b = 0;
-        for (;; ++b) {
+        for (int b = 0;; ++b) {
             trial = x + t * dx;
             residual(in(trial), f_trial);
             double const nt = f_trial.norm();
             phi = 0.5 * nt * nt;
-            if (std::isfinite(phi) && phi <= phi0 + o.sufficient_decrease * t * slope)
-                break;
+            if (std::isfinite(phi) && (negligible || phi <= phi0 + o.sufficient_decrease * t * slope)) break;
             if (b == o.max_backtracks)
                 throw newton_error("typegrad::solvers::newton: the line search found no sufficient decrease of |F| in " +
                                        std::to_string(o.max_backtracks) + " backtracks at iteration " +
                                        std::to_string(k + 1) + " (|F|_2 = " + detail::number_text(norm) +
                                        ", last step length " + detail::number_text(t) + ")",
                                    r);
-            double tq = std::isfinite(phi) ? -slope * t * t / (2.0 * (phi - phi0 - slope * t)) : 0.1 * t;
+            double const tq = std::isfinite(phi) ? -slope * t * t / (2.0 * (phi - phi0 - slope * t)) : 0.1 * t;
             t = std::clamp(tq, 0.1 * t, 0.5 * t);
         }
-        double const step_norm = dx.lpNorm<Eigen::Infinity>();
         x = trial;
         f.swap(f_trial);
         norm = std::sqrt(2.0 * phi);
         r.iterations = k + 1;
         r.residual_norms.push_back(norm);
         r.step_lengths.push_back(t);
-        if (norm <= target || (b == 0 && step_norm <= o.step_tolerance * (1.0 + x.lpNorm<Eigen::Infinity>()))) {
+        if (norm <= target || negligible) {
             r.converged = true;
             return r;
         }

@@ -128,48 +128,109 @@ auto skip_for(P const&) {
     return skip;
 }
 
-/// A residual F(x, parameters...) with its workspace and linearisation: what the Newton
-/// driver and the implicit gradient call.
+/// Numbers are kept by value (a literal parameter is a temporary); arrays by reference.
+template <class P>
+using stored_parameter = std::conditional_t<std::is_arithmetic_v<P>, P, P const&>;
+
+}  // namespace detail
+
+/// A residual F(x, parameters...) = 0 of n unknowns, with its workspace and linear system: what
+/// the Newton driver and the implicit gradient call, and what a caller that solves many times (a
+/// time stepper, a benchmark) keeps. It keeps F and number parameters by value, array parameters
+/// by reference (it must not outlive those). After the first call nothing is allocated.
+///
+///   auto sys = tg::solvers::make_system(F, tg::solvers::tridiagonal_jacobian{}, n, lambda);
+///   sys.residual(x, f);  sys.linearise(x);  sys.solve(b);  sys.solve_transposed(b);  sys.jvp(x, v, jv);
 template <class F, class Kind, class... Params>
-struct program_system {
-    F const& f;
-    std::tuple<Params const&...> params;
-    Eigen::Index n;
-    workspace ws;
-    linear_system<Kind> lin;
+class system {
+public:
+    system(F const& f, Eigen::Index n, Params const&... p) : f_(f), params_(p...), n_(n) { lin_.resize(n); }
 
-    program_system(F const& f_, Eigen::Index n_, Params const&... p) : f(f_), params(p...), n(n_) { lin.resize(n); }
+    Eigen::Index size() const { return n_; }
+    /// out = F(x).
+    void residual(Eigen::Ref<Eigen::VectorXd const> x, Eigen::Ref<Eigen::VectorXd> out) {
+        check_pair(x.size(), out.size());
+        std::apply(
+            [&](auto const&... p) {
+                typegrad::map(ws_, f_, typegrad::view(out.data(), n_), typegrad::view(x.data(), n_), p...);
+            },
+            params_);
+    }
+    /// out = J(x) v, one forward pass.
+    void jvp(Eigen::Ref<Eigen::VectorXd const> x, Eigen::Ref<Eigen::VectorXd const> v, Eigen::Ref<Eigen::VectorXd> out) {
+        check_pair(x.size(), out.size());
+        check(v.size(), n_);
+        jvp(x.data(), v.data(), out.data());
+    }
+    /// Forms and factorises J(x); throws std::runtime_error when it is singular.
+    void linearise(Eigen::Ref<Eigen::VectorXd const> x) {
+        check(x.size(), n_);
+        lin_.assemble([&](double const* v, double* out) { jvp(x.data(), v, out); });
+    }
+    /// b <- J^-1 b and b <- J^-T b with the J of the last linearise.
+    void solve(Eigen::Ref<Eigen::VectorXd> b) {
+        check(b.size(), n_);
+        lin_.solve(b);
+    }
+    void solve_transposed(Eigen::Ref<Eigen::VectorXd> b) {
+        check(b.size(), n_);
+        lin_.solve_transposed(b);
+    }
+    /// The last linearise's Jacobian: a tridiagonal_matrix, or an Eigen::MatrixXd.
+    auto const& jacobian() const {
+        if constexpr (std::is_same_v<Kind, tridiagonal_jacobian>)
+            return lin_.A;
+        else
+            return lin_.J;
+    }
+    F const& function() const { return f_; }
+    auto const& parameters() const { return params_; }
+    workspace& scratch() { return ws_; }
 
-    void residual(double const* x, double* out) {
-        std::apply([&](auto const&... p) { typegrad::map(ws, f, typegrad::view(out, n), typegrad::view(x, n), p...); },
-                   params);
+private:
+    F f_;
+    std::tuple<detail::stored_parameter<Params>...> params_;
+    Eigen::Index n_;
+    workspace ws_;
+    detail::linear_system<Kind> lin_;
+
+    void check(Eigen::Index got, Eigen::Index expected) const {
+        if (got != expected)
+            throw std::invalid_argument("typegrad::solvers::system: a vector has " + std::to_string(got) +
+                                        " entries, expected " + std::to_string(expected) + " (the number of unknowns)");
+    }
+    void check_pair(Eigen::Index x, Eigen::Index out) const {
+        check(x, n_);
+        check(out, n_);
     }
     void jvp(double const* x, double const* v, double* out) {
         std::apply(
             [&](auto const&... p) {
-                typegrad::jvp(ws, f, typegrad::along(typegrad::view(v, n), skip_for(p)...),
-                              typegrad::into(skip, typegrad::view(out, n)), typegrad::view(x, n), p...);
+                typegrad::jvp(ws_, f_, typegrad::along(typegrad::view(v, n_), detail::skip_for(p)...),
+                              typegrad::into(skip, typegrad::view(out, n_)), typegrad::view(x, n_), p...);
             },
-            params);
-    }
-    void linearise(double const* x) {
-        lin.assemble([&](double const* v, double* out) { jvp(x, v, out); });
+            params_);
     }
 };
+
+template <jacobian_kind Kind, class F, class... Params>
+system<F, Kind, Params...> make_system(F const& f, Kind, Eigen::Index n, Params const&... params) {
+    return system<F, Kind, Params...>(f, n, params...);
+}
+
+namespace detail {
 
 template <class F, class Kind, class... Params>
 newton_result solve_program(newton_options const& o, F const& f, Eigen::Ref<Eigen::VectorXd> x,
                             Params const&... params) {
-    program_system<F, Kind, Params...> sys(f, x.size(), params...);
-    return newton(
-        [&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd> out) {
-            sys.residual(at.data(), out.data());
-        },
-        [&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd const> fx, Eigen::Ref<Eigen::VectorXd> dx) {
-            sys.linearise(at.data());
-            dx = -fx;
-            sys.lin.solve(dx);
-        },
+    system<F, Kind, Params...> sys(f, x.size(), params...);
+    return newton([&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd> out) { sys.residual(at, out); },
+                  [&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd const> fx,
+                      Eigen::Ref<Eigen::VectorXd> dx) {
+                      sys.linearise(at);
+                      dx = -fx;
+                      sys.solve(dx);
+                  },
         x, o);
 }
 
@@ -189,21 +250,22 @@ newton_result newton(F const& f, Kind kind, Eigen::Ref<Eigen::VectorXd> x, Param
 /// The tridiagonal Jacobian dF/dx of an array program at x, from three forward passes.
 template <class F, class... Params>
 tridiagonal_matrix tridiagonal_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorXd const> x, Params const&... params) {
-    detail::program_system<F, tridiagonal_jacobian, Params...> sys(f, x.size(), params...);
-    sys.linearise(x.data());
-    return sys.lin.A;
+    system<F, tridiagonal_jacobian, Params...> sys(f, x.size(), params...);
+    sys.linearise(x);
+    return sys.jacobian();
 }
 
 /// The dense Jacobian dF/dx of an array program at x (n x n), from n forward passes.
 template <class F, class... Params>
 Eigen::MatrixXd dense_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorXd const> x, Params const&... params) {
-    detail::program_system<F, dense_jacobian, Params...> sys(f, x.size(), params...);
+    // (Not through linearise, which also factorises and refuses a singular J.)
+    system<F, dense_jacobian, Params...> sys(f, x.size(), params...);
     Eigen::Index const n = x.size();
     Eigen::VectorXd v = Eigen::VectorXd::Zero(n);
     Eigen::MatrixXd J(n, n);
     for (Eigen::Index j = 0; j < n; ++j) {
         v(j) = 1.0;
-        sys.jvp(x.data(), v.data(), J.col(j).data());
+        sys.jvp(x, v, J.col(j));
         v(j) = 0.0;
     }
     return J;
