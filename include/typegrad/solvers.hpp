@@ -8,3 +8,7 @@
 #include "solvers/newton.hpp"
 #include "solvers/program.hpp"
 #include "solvers/tridiagonal.hpp"
+// Matrix-free steps need Eigen's unsupported GMRES (in Debian's libeigen3-dev).
+#if __has_include(<unsupported/Eigen/IterativeSolvers>)
+#include "solvers/gmres.hpp"
+#endif

@@ -35,7 +35,7 @@ namespace typegrad::solvers {
 /// The value of L(x, parameters...) at the root x of F, and the total derivative of L in each
 /// parameter (x = x*(parameters)) written into the sinks.
 template <class L, class F, jacobian_kind Kind, class... S, class... Params>
-double implicit_gradient(L const& loss, F const& f, Kind, Eigen::Ref<Eigen::VectorXd const> x,
+double implicit_gradient(L const& loss, F const& f, Kind kind, Eigen::Ref<Eigen::VectorXd const> x,
                          gradient_sinks<S...> const& sinks, Params const&... params) {
     static_assert(sizeof...(S) == sizeof...(Params),
                   "typegrad::solvers::implicit_gradient: tg::gradient_to needs one entry (a number, an array or "
@@ -44,7 +44,7 @@ double implicit_gradient(L const& loss, F const& f, Kind, Eigen::Ref<Eigen::Vect
                   "typegrad::solvers::implicit_gradient: the loss and the residual must be expressions of the same "
                   "variables (x first, then the parameters)");
     Eigen::Index const n = x.size();
-    system<F, Kind, Params...> sys(f, n, params...);
+    system<F, Kind, Params...> sys(f, kind, n, params...);
     sys.linearise(x);
     Eigen::VectorXd mu(n);
     double const value = typegrad::gradient(sys.scratch(), loss,

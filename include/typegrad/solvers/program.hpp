@@ -47,17 +47,28 @@ struct dense_jacobian {};
 /// A tridiagonal Jacobian from three forward passes (3 colours), solved by the Thomas algorithm.
 struct tridiagonal_jacobian {};
 
+/// A Jacobian kind is a tag with a detail::linear_system specialisation (solvers/gmres.hpp adds
+/// one); it says so by specialising is_jacobian_kind.
 template <class K>
-concept jacobian_kind = std::is_same_v<K, dense_jacobian> || std::is_same_v<K, tridiagonal_jacobian>;
+inline constexpr bool is_jacobian_kind = false;
+template <>
+inline constexpr bool is_jacobian_kind<dense_jacobian> = true;
+template <>
+inline constexpr bool is_jacobian_kind<tridiagonal_jacobian> = true;
+template <class K>
+concept jacobian_kind = is_jacobian_kind<K>;
 
 namespace detail {
 
-// What a Jacobian kind keeps between assembling and solving.
+// What a Jacobian kind keeps between assembling and solving. Each specialisation is made from
+// its kind, then resize(n); assemble(sys, x) forms J at x from sys.apply_jacobian(x, v, out) (J v);
+// solve(sys, b) and solve_transposed(sys, b) overwrite b with J^-1 b and J^-T b.
 template <class Kind>
 struct linear_system;
 
 template <>
 struct linear_system<dense_jacobian> {
+    explicit linear_system(dense_jacobian) {}
     Eigen::MatrixXd J;
     Eigen::PartialPivLU<Eigen::MatrixXd> lu;
     Eigen::VectorXd v, work;
@@ -67,13 +78,13 @@ struct linear_system<dense_jacobian> {
         v.setZero(n);
         work.resize(n);
     }
-    template <class Jvp>
-    void assemble(Jvp&& jvp) {
+    template <class Sys>
+    void assemble(Sys& sys, double const* x) {
         Eigen::Index const n = v.size();
         v.setZero();
         for (Eigen::Index j = 0; j < n; ++j) {
             v(j) = 1.0;
-            jvp(v.data(), J.col(j).data());
+            sys.apply_jacobian(x, v.data(), J.col(j).data());
             v(j) = 0.0;
         }
         lu.compute(J);
@@ -84,11 +95,13 @@ struct linear_system<dense_jacobian> {
                                      "reciprocal condition number " +
                                      number_text(rc) + ", expected > machine epsilon)");
     }
-    void solve(Eigen::Ref<Eigen::VectorXd> b) {
+    template <class Sys>
+    void solve(Sys&, Eigen::Ref<Eigen::VectorXd> b) {
         work.noalias() = lu.solve(b);
         b = work;
     }
-    void solve_transposed(Eigen::Ref<Eigen::VectorXd> b) {
+    template <class Sys>
+    void solve_transposed(Sys&, Eigen::Ref<Eigen::VectorXd> b) {
         work.noalias() = lu.transpose().solve(b);
         b = work;
     }
@@ -96,6 +109,7 @@ struct linear_system<dense_jacobian> {
 
 template <>
 struct linear_system<tridiagonal_jacobian> {
+    explicit linear_system(tridiagonal_jacobian) {}
     tridiagonal_matrix A;
     Eigen::VectorXd v, scratch;
     Eigen::MatrixXd jv;  // n x 3: J v_c in column c
@@ -105,13 +119,13 @@ struct linear_system<tridiagonal_jacobian> {
         scratch.resize(n);
         jv.setZero(n, 3);
     }
-    template <class Jvp>
-    void assemble(Jvp&& jvp) {
+    template <class Sys>
+    void assemble(Sys& sys, double const* x) {
         Eigen::Index const n = v.size();
         Eigen::Index const colours = n < 3 ? n : 3;
         for (Eigen::Index c = 0; c < colours; ++c) {
             for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 3 == c ? 1.0 : 0.0;
-            jvp(v.data(), jv.col(c).data());
+            sys.apply_jacobian(x, v.data(), jv.col(c).data());
         }
         for (Eigen::Index i = 0; i < n; ++i) {
             A.diagonal(i) = jv(i, i % 3);
@@ -119,8 +133,14 @@ struct linear_system<tridiagonal_jacobian> {
             A.upper(i) = i + 1 < n ? jv(i, (i + 1) % 3) : 0.0;
         }
     }
-    void solve(Eigen::Ref<Eigen::VectorXd> b) { thomas_solve(A, b, scratch); }
-    void solve_transposed(Eigen::Ref<Eigen::VectorXd> b) { thomas_solve_transposed(A, b, scratch); }
+    template <class Sys>
+    void solve(Sys&, Eigen::Ref<Eigen::VectorXd> b) {
+        thomas_solve(A, b, scratch);
+    }
+    template <class Sys>
+    void solve_transposed(Sys&, Eigen::Ref<Eigen::VectorXd> b) {
+        thomas_solve_transposed(A, b, scratch);
+    }
 };
 
 template <class P>
@@ -144,7 +164,9 @@ using stored_parameter = std::conditional_t<std::is_arithmetic_v<P>, P, P const&
 template <class F, class Kind, class... Params>
 class system {
 public:
-    system(F const& f, Eigen::Index n, Params const&... p) : f_(f), params_(p...), n_(n) { lin_.resize(n); }
+    system(F const& f, Kind kind, Eigen::Index n, Params const&... p) : f_(f), params_(p...), n_(n), lin_(kind) {
+        lin_.resize(n);
+    }
 
     Eigen::Index size() const { return n_; }
     /// out = F(x).
@@ -160,24 +182,33 @@ public:
     void jvp(Eigen::Ref<Eigen::VectorXd const> x, Eigen::Ref<Eigen::VectorXd const> v, Eigen::Ref<Eigen::VectorXd> out) {
         check_pair(x.size(), out.size());
         check(v.size(), n_);
-        jvp(x.data(), v.data(), out.data());
+        apply_jacobian(x.data(), v.data(), out.data());
     }
-    /// Forms and factorises J(x); throws std::runtime_error when it is singular.
+    /// out = J(x)^T w, one reverse pass (the gradient of sum(w * F) in x).
+    void vjp(Eigen::Ref<Eigen::VectorXd const> x, Eigen::Ref<Eigen::VectorXd const> w, Eigen::Ref<Eigen::VectorXd> out) {
+        check_pair(x.size(), out.size());
+        check(w.size(), n_);
+        apply_jacobian_transposed(x.data(), w.data(), out.data());
+    }
+    /// Forms and factorises J(x) (a matrix-free kind keeps x); throws std::runtime_error when J is
+    /// singular.
     void linearise(Eigen::Ref<Eigen::VectorXd const> x) {
         check(x.size(), n_);
-        lin_.assemble([&](double const* v, double* out) { jvp(x.data(), v, out); });
+        lin_.assemble(*this, x.data());
     }
     /// b <- J^-1 b and b <- J^-T b with the J of the last linearise.
     void solve(Eigen::Ref<Eigen::VectorXd> b) {
         check(b.size(), n_);
-        lin_.solve(b);
+        lin_.solve(*this, b);
     }
     void solve_transposed(Eigen::Ref<Eigen::VectorXd> b) {
         check(b.size(), n_);
-        lin_.solve_transposed(b);
+        lin_.solve_transposed(*this, b);
     }
     /// The last linearise's Jacobian: a tridiagonal_matrix, or an Eigen::MatrixXd.
-    auto const& jacobian() const {
+    auto const& jacobian() const
+        requires(std::is_same_v<Kind, tridiagonal_jacobian> || std::is_same_v<Kind, dense_jacobian>)
+    {
         if constexpr (std::is_same_v<Kind, tridiagonal_jacobian>)
             return lin_.A;
         else
@@ -203,7 +234,10 @@ private:
         check(x, n_);
         check(out, n_);
     }
-    void jvp(double const* x, double const* v, double* out) {
+
+public:
+    // The same products on pointers to n numbers each, unchecked: for the linear systems.
+    void apply_jacobian(double const* x, double const* v, double* out) {
         std::apply(
             [&](auto const&... p) {
                 typegrad::jvp(ws_, f_, typegrad::along(typegrad::view(v, n_), detail::skip_for(p)...),
@@ -211,19 +245,29 @@ private:
             },
             params_);
     }
+    void apply_jacobian_transposed(double const* x, double const* w, double* out) {
+        auto const weights = var<1 + sizeof...(Params)>{};
+        auto const G = typegrad::sum(weights * f_);
+        std::apply(
+            [&](auto const&... p) {
+                typegrad::gradient(ws_, G, gradient_to(typegrad::view(out, n_), detail::skip_for(p)..., skip),
+                                   typegrad::view(x, n_), p..., typegrad::view(w, n_));
+            },
+            params_);
+    }
 };
 
 template <jacobian_kind Kind, class F, class... Params>
-system<F, Kind, Params...> make_system(F const& f, Kind, Eigen::Index n, Params const&... params) {
-    return system<F, Kind, Params...>(f, n, params...);
+system<F, Kind, Params...> make_system(F const& f, Kind kind, Eigen::Index n, Params const&... params) {
+    return system<F, Kind, Params...>(f, kind, n, params...);
 }
 
 namespace detail {
 
 template <class F, class Kind, class... Params>
-newton_result solve_program(newton_options const& o, F const& f, Eigen::Ref<Eigen::VectorXd> x,
+newton_result solve_program(newton_options const& o, F const& f, Kind kind, Eigen::Ref<Eigen::VectorXd> x,
                             Params const&... params) {
-    system<F, Kind, Params...> sys(f, x.size(), params...);
+    system<F, Kind, Params...> sys(f, kind, x.size(), params...);
     return newton([&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd> out) { sys.residual(at, out); },
                   [&](Eigen::Ref<Eigen::VectorXd const> at, Eigen::Ref<Eigen::VectorXd const> fx,
                       Eigen::Ref<Eigen::VectorXd> dx) {
@@ -238,9 +282,9 @@ newton_result solve_program(newton_options const& o, F const& f, Eigen::Ref<Eige
 
 /// Newton's method on F(x, parameters...) = 0 from x (overwritten with the root); see above.
 template <class F, jacobian_kind Kind, class... Params>
-newton_result newton(newton_options const& o, F const& f, Kind, Eigen::Ref<Eigen::VectorXd> x,
+newton_result newton(newton_options const& o, F const& f, Kind kind, Eigen::Ref<Eigen::VectorXd> x,
                      Params const&... params) {
-    return detail::solve_program<F, Kind>(o, f, x, params...);
+    return detail::solve_program(o, f, kind, x, params...);
 }
 template <class F, jacobian_kind Kind, class... Params>
 newton_result newton(F const& f, Kind kind, Eigen::Ref<Eigen::VectorXd> x, Params const&... params) {
@@ -250,7 +294,7 @@ newton_result newton(F const& f, Kind kind, Eigen::Ref<Eigen::VectorXd> x, Param
 /// The tridiagonal Jacobian dF/dx of an array program at x, from three forward passes.
 template <class F, class... Params>
 tridiagonal_matrix tridiagonal_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorXd const> x, Params const&... params) {
-    system<F, tridiagonal_jacobian, Params...> sys(f, x.size(), params...);
+    system<F, tridiagonal_jacobian, Params...> sys(f, {}, x.size(), params...);
     sys.linearise(x);
     return sys.jacobian();
 }
@@ -259,7 +303,7 @@ tridiagonal_matrix tridiagonal_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorX
 template <class F, class... Params>
 Eigen::MatrixXd dense_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorXd const> x, Params const&... params) {
     // (Not through linearise, which also factorises and refuses a singular J.)
-    system<F, dense_jacobian, Params...> sys(f, x.size(), params...);
+    system<F, dense_jacobian, Params...> sys(f, {}, x.size(), params...);
     Eigen::Index const n = x.size();
     Eigen::VectorXd v = Eigen::VectorXd::Zero(n);
     Eigen::MatrixXd J(n, n);
