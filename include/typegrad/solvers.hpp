@@ -6,6 +6,7 @@
 
 #include "solvers/implicit.hpp"
 #include "solvers/newton.hpp"
+#include "solvers/point.hpp"
 #include "solvers/program.hpp"
 #include "solvers/tridiagonal.hpp"
 // Matrix-free steps need Eigen's unsupported GMRES (in Debian's libeigen3-dev).
