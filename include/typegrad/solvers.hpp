@@ -4,6 +4,7 @@
 // path; link Eigen3::Eigen. See the README's "Solvers" section.
 #pragma once
 
+#include "solvers/banded.hpp"
 #include "solvers/implicit.hpp"
 #include "solvers/newton.hpp"
 #include "solvers/point.hpp"

@@ -62,7 +62,8 @@ namespace detail {
 
 // What a Jacobian kind keeps between assembling and solving. Each specialisation is made from
 // its kind, then resize(n); assemble(sys, x) forms J at x from sys.apply_jacobian(x, v, out) (J v);
-// solve(sys, b) and solve_transposed(sys, b) overwrite b with J^-1 b and J^-T b.
+// solve(sys, b) and solve_transposed(sys, b) overwrite b with J^-1 b and J^-T b; matrix(), where
+// there is one, is the assembled J.
 template <class Kind>
 struct linear_system;
 
@@ -72,6 +73,7 @@ struct linear_system<dense_jacobian> {
     Eigen::MatrixXd J;
     Eigen::PartialPivLU<Eigen::MatrixXd> lu;
     Eigen::VectorXd v, work;
+    Eigen::MatrixXd const& matrix() const { return J; }
     void resize(Eigen::Index n) {
         J.resize(n, n);
         lu = Eigen::PartialPivLU<Eigen::MatrixXd>(n);
@@ -113,6 +115,7 @@ struct linear_system<tridiagonal_jacobian> {
     tridiagonal_matrix A;
     Eigen::VectorXd v, scratch;
     Eigen::MatrixXd jv;  // n x 3: J v_c in column c
+    tridiagonal_matrix const& matrix() const { return A; }
     void resize(Eigen::Index n) {
         A.resize(n);
         v.resize(n);
@@ -205,14 +208,12 @@ public:
         check(b.size(), n_);
         lin_.solve_transposed(*this, b);
     }
-    /// The last linearise's Jacobian: a tridiagonal_matrix, or an Eigen::MatrixXd.
+    /// The last linearise's Jacobian, for the kinds that form one: an Eigen::MatrixXd (dense), a
+    /// tridiagonal_matrix, a banded_matrix.
     auto const& jacobian() const
-        requires(std::is_same_v<Kind, tridiagonal_jacobian> || std::is_same_v<Kind, dense_jacobian>)
+        requires requires(detail::linear_system<Kind> const& l) { l.matrix(); }
     {
-        if constexpr (std::is_same_v<Kind, tridiagonal_jacobian>)
-            return lin_.A;
-        else
-            return lin_.J;
+        return lin_.matrix();
     }
     F const& function() const { return f_; }
     auto const& parameters() const { return params_; }
