@@ -94,8 +94,7 @@ template <>
 struct linear_system<banded_jacobian> {
     banded_jacobian kind;
     banded_matrix A, LU;
-    Eigen::VectorXd v;
-    Eigen::MatrixXd jv;  // n x colours: J v_c in column c
+    Eigen::MatrixXd V, jv;  // n x colours: v_c and J v_c in column c
     banded_matrix const& matrix() const { return A; }
     explicit linear_system(banded_jacobian k) : kind(k) {
         if (k.lower < 0 || k.upper < 0)
@@ -108,16 +107,15 @@ struct linear_system<banded_jacobian> {
         A.upper = LU.upper = kind.upper;
         A.bands.setZero(n, kind.lower + kind.upper + 1);
         LU.bands.setZero(n, kind.lower + kind.upper + 1);
-        v.resize(n);
+        V.setZero(n, std::min<Eigen::Index>(n, kind.lower + kind.upper + 1));
         jv.setZero(n, std::min<Eigen::Index>(n, kind.lower + kind.upper + 1));
     }
     template <class Sys>
     void assemble(Sys& sys, double const* x) {
-        Eigen::Index const n = v.size(), colours = jv.cols();
-        for (Eigen::Index c = 0; c < colours; ++c) {
-            for (Eigen::Index j = 0; j < n; ++j) v(j) = j % colours == c ? 1.0 : 0.0;
-            sys.apply_jacobian(x, v.data(), jv.col(c).data());
-        }
+        Eigen::Index const n = V.rows(), colours = jv.cols();
+        for (Eigen::Index c = 0; c < colours; ++c)
+            for (Eigen::Index j = 0; j < n; ++j) V(j, c) = j % colours == c ? 1.0 : 0.0;
+        sys.apply_jacobian_each(x, V, jv);  // one value pass, one tangent pass per colour
         for (Eigen::Index i = 0; i < n; ++i)
             for (Eigen::Index d = -kind.lower; d <= kind.upper; ++d) {
                 Eigen::Index const j = i + d;

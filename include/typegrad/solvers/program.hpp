@@ -26,13 +26,17 @@
 #include <Eigen/Core>
 #include <Eigen/LU>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "../exec/cpu.hpp"
 #include "../exec/program/api.hpp"
@@ -114,22 +118,21 @@ struct linear_system<tridiagonal_jacobian> {
     explicit linear_system(tridiagonal_jacobian) {}
     tridiagonal_matrix A;
     Eigen::VectorXd v, scratch;
-    Eigen::MatrixXd jv;  // n x 3: J v_c in column c
+    Eigen::MatrixXd colours, jv;  // n x 3 (fewer for n < 3): v_c and J v_c in column c
     tridiagonal_matrix const& matrix() const { return A; }
     void resize(Eigen::Index n) {
         A.resize(n);
         v.resize(n);
         scratch.resize(n);
-        jv.setZero(n, 3);
+        colours.setZero(n, std::min<Eigen::Index>(n, 3));
+        jv.setZero(n, std::min<Eigen::Index>(n, 3));
     }
     template <class Sys>
     void assemble(Sys& sys, double const* x) {
         Eigen::Index const n = v.size();
-        Eigen::Index const colours = n < 3 ? n : 3;
-        for (Eigen::Index c = 0; c < colours; ++c) {
-            for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 3 == c ? 1.0 : 0.0;
-            sys.apply_jacobian(x, v.data(), jv.col(c).data());
-        }
+        for (Eigen::Index c = 0; c < colours.cols(); ++c)
+            for (Eigen::Index j = 0; j < n; ++j) colours(j, c) = j % 3 == c ? 1.0 : 0.0;
+        sys.apply_jacobian_each(x, colours, jv);  // one value pass, three tangent passes
         for (Eigen::Index i = 0; i < n; ++i) {
             A.diagonal(i) = jv(i, i % 3);
             A.lower(i) = i > 0 ? jv(i, (i - 1) % 3) : 0.0;
@@ -226,6 +229,11 @@ private:
     workspace ws_;
     detail::linear_system<Kind> lin_;
 
+    using dirs_type = decltype(typegrad::along(std::declval<array_ref<double const, 1>>(),
+                                               detail::skip_for(std::declval<Params const&>())...));
+    std::vector<dirs_type> dir_list_;
+    std::vector<array_ref<double, 1>> out_list_;
+
     void check(Eigen::Index got, Eigen::Index expected) const {
         if (got != expected)
             throw std::invalid_argument("typegrad::solvers::system: a vector has " + std::to_string(got) +
@@ -243,6 +251,25 @@ public:
             [&](auto const&... p) {
                 typegrad::jvp(ws_, f_, typegrad::along(typegrad::view(v, n_), detail::skip_for(p)...),
                               typegrad::into(skip, typegrad::view(out, n_)), typegrad::view(x, n_), p...);
+            },
+            params_);
+    }
+    /// JV.col(k) = J(x) V.col(k) for every column: one value pass, then one tangent pass per column.
+    void apply_jacobian_each(double const* x, Eigen::MatrixXd const& V, Eigen::MatrixXd& JV) {
+        Eigen::Index const k = V.cols();
+        std::apply(
+            [&](auto const&... p) {
+                // (Lists of a band's colour count, kept between calls: allocated once.)
+                auto& dirs = dir_list_;
+                auto& outs = out_list_;
+                dirs.clear();
+                outs.clear();
+                for (Eigen::Index c = 0; c < k; ++c) {
+                    dirs.push_back(typegrad::along(typegrad::view(V.col(c).data(), n_), detail::skip_for(p)...));
+                    outs.push_back(typegrad::view(JV.col(c).data(), n_));
+                }
+                typegrad::jvp_each(ws_, f_, std::span<dirs_type const>(dirs), std::span<array_ref<double, 1> const>(outs),
+                                   typegrad::view(x, n_), p...);
             },
             params_);
     }
