@@ -16,6 +16,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -468,6 +471,59 @@ template <class F, class... V, class Y, class D, class... Args>
 void jvp(F const& f, directions<V...> const& dirs, value_and_tangent_sinks<Y, D> const& out, Args const&... args) {
     workspace ws;
     jvp(ws, f, dirs, out, args...);
+}
+
+/// Forward mode along several sets of directions at one point, for an array result: the values
+/// are computed once, then one tangent pass per set; tangents[k] receives J dirs[k] (each an
+/// array of the result's shape). What a Jacobian by colouring needs: its colours share the value
+/// pass. Every direction and sink is checked before anything is computed or written.
+template <class F, class... V, class D, class... Args>
+void jvp_each(workspace& ws, F const& f, std::span<directions<V...> const> dirs, std::span<D const> tangents,
+              Args const&... args) {
+    auto const in = std::tuple{detail::to_input(args)...};
+    auto const e = detail::to_expression<sizeof...(Args)>(f);
+    using P = typename detail::program::program_for<std::remove_cvref_t<decltype(e)>, std::remove_cvref_t<decltype(in)>>::type;
+    using T = typename P::T;
+    using Dirs = std::tuple<V...>;
+    constexpr std::size_t K = P::G::root;
+    static_assert(sizeof...(V) == P::N, "typegrad: tg::along needs one direction (an array, a number or tg::skip) per input");
+    static_assert(detail::is_array_sink<D> && !std::is_pointer_v<D>,
+                  "typegrad: tg::jvp_each writes each tangent into an array of the result's shape");
+    static_assert(D::rank == P::t.rank[K], "typegrad: a jvp output must have the rank of the function's result");
+    if (dirs.size() != tangents.size())
+        throw std::invalid_argument("typegrad: tg::jvp_each got " + std::to_string(dirs.size()) +
+                                    " sets of directions and " + std::to_string(tangents.size()) +
+                                    " tangent arrays, expected one tangent array per set");
+    detail::check_thread_count(ws.options.threads);
+    detail::workspace_scope scope(ws);
+    detail::program::state<P> st;
+    T numbers[sizeof...(Args) == 0 ? 1 : sizeof...(Args)] = {};
+    detail::program::prepare(e, st, in);
+    for (std::size_t k = 0; k < dirs.size(); ++k) {
+        D const& t = tangents[k];
+        detail::validate_call(in, partial_sinks<std::tuple<D>>{{t}, {}});
+        if (!(array_shape(t) == st.shape[K]))
+            detail::shape_error(detail::argument_label{detail::argument_kind::output, k, 0}, array_shape(t), st.shape[K],
+                                "the shape of the function's result");
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (detail::program::check_direction<T>(std::get<I>(dirs[k].v), std::get<I>(in), I), ...);
+        }(std::index_sequence_for<V...>{});
+    }
+    if (dirs.empty()) return;
+    detail::program::values_of<P>(ws.options, ws, e, st, std::make_index_sequence<P::M>{});
+    for (std::size_t k = 0; k < dirs.size(); ++k) {
+        D const& out = tangents[k];
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (detail::program::bind_direction<P, I>(st, std::get<I>(dirs[k].v), numbers[I]), ...);
+        }(std::index_sequence_for<V...>{});
+        detail::workspace_scope pass(ws);  // this pass's tangent buffers, given back after the copy
+        detail::program::tangents_of<P, Dirs>(ws.options, ws, e, st, std::make_index_sequence<P::M>{});
+        if constexpr (detail::program::active<P, Dirs>[K]) {
+            auto const& t = std::get<P::t.slot[K]>(st.tangents);
+            detail::walk_pair(out, t, [&](std::ptrdiff_t a, std::ptrdiff_t b) { out.data[a] = t.data[b]; });
+        } else
+            detail::for_each_offset(out, [&](std::ptrdiff_t a, std::ptrdiff_t) { out.data[a] = T(0); });
+    }
 }
 
 /// Value and gradient of a function with array operations at a point of numbers (each
