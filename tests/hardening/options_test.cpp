@@ -52,3 +52,21 @@ TEST_CASE("reductions over no elements: the sum is 0, the mean NaN, the gradient
                   tg::view(none_by_3.data(), 0, 3)) == 0.0);
     for (double v : gw) CHECK(v == 0.0);
 }
+
+TEST_CASE("tg::sum and tg::mean refuse inputs that do not broadcast, even one the function does not read") {
+    // Found by the fuzzer (corpus: unused-input-shape-does-not-broadcast): tg::map refused it, the
+    // reductions ran over the first input alone.
+    auto const unused_y = sin(xv) + 1.0;
+    std::vector<double> x(4, 0.5), y(3, 1.0), g = sentinels(4);
+    auto const s = error_of([&] { (void)tg::sum(unused_y, x, y); });
+    CHECK(contains(s, "the inputs cannot be broadcast together: input 1 has shape (3,)"));
+    CHECK(contains(error_of([&] { (void)tg::mean(unused_y, tg::gradient_to(g, tg::skip), x, y); }),
+                   "cannot be broadcast together"));
+    CHECK(untouched(g));
+    std::vector<double> out = sentinels(4);
+    CHECK(contains(error_of([&] { tg::map(unused_y, out, x, y); }), "cannot be broadcast together"));
+    CHECK(untouched(out));
+    // Shapes that broadcast are fine: (4,) with (1,).
+    std::vector<double> one(1, 7.0);
+    CHECK(tg::sum(unused_y, x, one) == doctest::Approx(4.0 * (std::sin(0.5) + 1.0)));
+}

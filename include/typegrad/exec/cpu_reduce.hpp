@@ -13,10 +13,32 @@
 
 #include "cpu_common.hpp"
 #include "program/api.hpp"
+#include "program/pointwise.hpp"
 
 namespace typegrad {
 
 namespace detail {
+/// tg::sum and tg::mean of an element-wise function run over the broadcast of all their
+/// inputs, as tg::map does: an input whose shape does not fit is refused, whether or not the
+/// function reads it. (With array operations inside, such as tg::dot, each operation checks
+/// its own operands.) An invalid array is reported as such first.
+template <class F, class... In>
+void check_reduction_inputs(F const&, In const&... in) {
+    using E = std::remove_cvref_t<decltype(to_expression<sizeof...(In)>(std::declval<F const&>()))>;
+    if constexpr (!program::has_array_operations<E>) {
+        auto const t = std::tuple{to_input(in)...};
+        dims it = array_shape(std::get<0>(t)), r;
+        bool fits = true;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((fits = fits && try_broadcast(it, array_shape(std::get<I>(t)), r) && ((it = r), true)), ...);
+        }(std::index_sequence_for<In...>{});
+        if (!fits) {
+            validate_call(t, std::tuple<>{});
+            (void)program::broadcast_inputs(t, std::index_sequence_for<In...>{});
+        }
+    }
+}
+
 template <bool Mean, std::size_t N, class F>
 auto reduction_of(F const& f) {
     auto const e = to_expression<N>(f);
@@ -31,12 +53,14 @@ auto reduction_of(F const& f) {
 template <class F, class... In>
     requires(sizeof...(In) > 0)
 auto sum(cpu_options const& options, F const& f, In const&... in) {
+    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return value(ws, detail::reduction_of<false, sizeof...(In)>(f), in...);
 }
 /// The sum of f and its gradient with respect to every input, written to `gradient`.
 template <class F, class... S, class... In>
 auto sum(cpu_options const& options, F const& f, gradient_sinks<S...> const& gradient, In const&... in) {
+    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return typegrad::gradient(ws, detail::reduction_of<false, sizeof...(In)>(f), gradient, in...);
 }
@@ -44,12 +68,14 @@ auto sum(cpu_options const& options, F const& f, gradient_sinks<S...> const& gra
 template <class F, class... In>
     requires(sizeof...(In) > 0)
 auto mean(cpu_options const& options, F const& f, In const&... in) {
+    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return value(ws, detail::reduction_of<true, sizeof...(In)>(f), in...);
 }
 /// The mean of f and its gradient with respect to every input.
 template <class F, class... S, class... In>
 auto mean(cpu_options const& options, F const& f, gradient_sinks<S...> const& gradient, In const&... in) {
+    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return typegrad::gradient(ws, detail::reduction_of<true, sizeof...(In)>(f), gradient, in...);
 }
