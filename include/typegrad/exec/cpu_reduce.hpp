@@ -17,31 +17,50 @@
 
 namespace typegrad {
 
+namespace ops {
+/// Its first operand, over the broadcast shape of both: the second gives only its shape
+/// (and gets no derivative). See detail::over_all_inputs.
+struct over_shape_of {
+    static constexpr char const* name = "over_shape_of";
+    template <class A, class B>
+    TYPEGRAD_HOST_DEVICE static constexpr auto value(A const& a, B const&) {
+        return a;
+    }
+    template <class A, class B, class Y>
+    TYPEGRAD_HOST_DEVICE static constexpr auto partials(A const&, B const&, Y const&) {
+        return typegrad::partials(static_const<1>{}, static_const<0>{});
+    }
+};
+}  // namespace ops
+
 namespace detail {
 /// tg::sum and tg::mean of an element-wise function run over the broadcast of all their
-/// inputs, as tg::map does: an input whose shape does not fit is refused, whether or not the
-/// function reads it. (With array operations inside, such as tg::dot, each operation checks
-/// its own operands.) An invalid array is reported as such first.
-template <class F, class... In>
-void check_reduction_inputs(F const&, In const&... in) {
-    using E = std::remove_cvref_t<decltype(to_expression<sizeof...(In)>(std::declval<F const&>()))>;
-    if constexpr (!program::has_array_operations<E>) {
-        auto const t = std::tuple{to_input(in)...};
-        dims it = array_shape(std::get<0>(t)), r;
-        bool fits = true;
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((fits = fits && try_broadcast(it, array_shape(std::get<I>(t)), r) && ((it = r), true)), ...);
-        }(std::index_sequence_for<In...>{});
-        if (!fits) {
-            validate_call(t, std::tuple<>{});
-            (void)program::broadcast_inputs(t, std::index_sequence_for<In...>{});
-        }
-    }
+/// inputs, as tg::map does, whether or not the function reads each one: every input joins
+/// the expression through over_shape_of, which gives its first operand and takes only the
+/// shape of its second. (An input whose shape does not fit is then refused by the
+/// evaluator; one of no elements makes the sum 0 and the mean NaN.) With array operations
+/// inside, such as tg::dot, each operation checks its own operands instead.
+template <class E>
+auto over_all_inputs(E const& e) {
+    return e;
+}
+template <class E, class V, class... Vs>
+auto over_all_inputs(E const& e, V const& v, Vs const&... vs) {
+    return over_all_inputs(make_node<ops::over_shape_of>(e, v), vs...);
 }
 
 template <bool Mean, std::size_t N, class F>
 auto reduction_of(F const& f) {
-    auto const e = to_expression<N>(f);
+    auto const body = to_expression<N>(f);
+    using E = std::remove_cvref_t<decltype(body)>;
+    auto const e = [&] {
+        if constexpr (program::has_array_operations<E>)
+            return body;
+        else
+            return [&]<std::size_t... I>(std::index_sequence<I...>) {
+                return over_all_inputs(body, var<I>{}...);
+            }(std::make_index_sequence<N>{});
+    }();
     if constexpr (Mean)
         return typegrad::mean(e);
     else
@@ -53,14 +72,12 @@ auto reduction_of(F const& f) {
 template <class F, class... In>
     requires(sizeof...(In) > 0)
 auto sum(cpu_options const& options, F const& f, In const&... in) {
-    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return value(ws, detail::reduction_of<false, sizeof...(In)>(f), in...);
 }
 /// The sum of f and its gradient with respect to every input, written to `gradient`.
 template <class F, class... S, class... In>
 auto sum(cpu_options const& options, F const& f, gradient_sinks<S...> const& gradient, In const&... in) {
-    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return typegrad::gradient(ws, detail::reduction_of<false, sizeof...(In)>(f), gradient, in...);
 }
@@ -68,14 +85,12 @@ auto sum(cpu_options const& options, F const& f, gradient_sinks<S...> const& gra
 template <class F, class... In>
     requires(sizeof...(In) > 0)
 auto mean(cpu_options const& options, F const& f, In const&... in) {
-    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return value(ws, detail::reduction_of<true, sizeof...(In)>(f), in...);
 }
 /// The mean of f and its gradient with respect to every input.
 template <class F, class... S, class... In>
 auto mean(cpu_options const& options, F const& f, gradient_sinks<S...> const& gradient, In const&... in) {
-    detail::check_reduction_inputs(f, in...);
     workspace ws(options);
     return typegrad::gradient(ws, detail::reduction_of<true, sizeof...(In)>(f), gradient, in...);
 }
