@@ -172,9 +172,6 @@ constexpr bool several_outputs_at() {
         return false;
 }
 
-template <class R>
-inline constexpr bool is_marker = std::is_same_v<R, uncallable_function> || std::is_same_v<R, void_function>;
-
 /// The expression of f for a point of N inputs: one output. An expression is returned by
 /// reference (decltype(auto)), so that passes run per element read it in place instead of
 /// copying it, which would keep their loops from vectorising.

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "../exec/arguments.hpp"
+#include "../exec/cpu_common.hpp"  // sink_size: how many numbers a sink takes
 #include "../ops/array_operation.hpp"
 
 namespace typegrad::mpi::detail {
@@ -41,17 +42,6 @@ sink_shape shape_of(S const& s) {
         for (std::size_t d = 0; d != S::rank; ++d) r.extent[d] = s.extent[d];
     }
     return r;
-}
-
-/// How many numbers of the packed buffer the sink takes.
-template <class S>
-std::ptrdiff_t packed_size(S const& s) {
-    if constexpr (is_skip<S>)
-        return 0;
-    else if constexpr (std::is_pointer_v<S>)
-        return 1;
-    else
-        return s.size();
 }
 
 /// The element type a sink receives (void for tg::skip).
@@ -106,7 +96,7 @@ template <class... S>
 std::ptrdiff_t layout(std::tuple<S...> const& sinks, std::ptrdiff_t first, std::ptrdiff_t (&offset)[sizeof...(S) + 1]) {
     std::ptrdiff_t at = first;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((offset[I] = at, at += packed_size(std::get<I>(sinks))), ...);
+        ((offset[I] = at, at += typegrad::detail::sink_size(std::get<I>(sinks))), ...);
     }(std::index_sequence_for<S...>{});
     offset[sizeof...(S)] = at;
     return at;
