@@ -13,6 +13,7 @@
 #include "io/to_dot.hpp"
 #include "io/to_string.hpp"
 #include "io/trace.hpp"
+#include "loops/fori.hpp"
 #include "core/apply.hpp"
 #include "core/constant.hpp"
 #include "core/expression.hpp"

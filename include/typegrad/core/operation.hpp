@@ -58,4 +58,12 @@ struct elementwise_contract<Op, std::index_sequence<I...>> {
 template <class Op, std::size_t Arity>
 concept elementwise_operation = detail::elementwise_contract<Op, std::make_index_sequence<Arity>>::value;
 
+/// An operation that runs its own steps in every pass (a loop, which evaluates a body many
+/// times and writes several positions). The modes call, in place of value and partials,
+///   Op::values(vals, k, c), Op::adjoints<Carries, First>(vals, adj, k, c),
+///   Op::unit_tangents<Mask...>(vals, tans, k, c), Op::dense_tangents<Carries>(vals, tans, k, c);
+/// its `partials` is only declared, for its type (which operands can carry a derivative).
+template <class Op>
+concept owns_steps = requires { Op::owns_steps; };
+
 }  // namespace typegrad

@@ -89,6 +89,8 @@ template <class E>
 std::string node_label(E const& e) {
     if constexpr (leaf<E>)
         return leaf_text(e);
+    else if constexpr (requires { E::op::label(e); })
+        return E::op::label(e);
     else if constexpr (is_let<typename E::op>::value)
         return cat("let ", E::op::name);
     else if constexpr (is_int_pow<typename E::op>::value)

@@ -21,7 +21,9 @@ std::string print(E const& e);
 template <class E, std::size_t... I>
 std::string print_node(E const& e, std::index_sequence<I...>) {
     using Op = typename E::op;
-    if constexpr (is_let<Op>::value)
+    if constexpr (requires { Op::text(e); })
+        return Op::text(e);  // an operation that prints itself (a loop, with its body)
+    else if constexpr (is_let<Op>::value)
         return Op::name;
     else {
         if constexpr (requires { e.operation().parameters(); }) {

@@ -98,8 +98,12 @@ template <class T, std::size_t L, class S, std::size_t... M>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int unit_step(T const* vals, T (*tans)[L], std::size_t k,
                                                              child_positions const c,
                                                              unit_key<S, std::index_sequence<M...>>) {
-    auto const p = node_partials<S>(vals, k, c);
-    unit_lanes<M...>(p, tans, k, c, std::make_index_sequence<sizeof...(M)>{});
+    if constexpr (owns_steps<typename S::op>)
+        S::op::template unit_tangents<M...>(vals, tans, k, c);
+    else {
+        auto const p = node_partials<S>(vals, k, c);
+        unit_lanes<M...>(p, tans, k, c, std::make_index_sequence<sizeof...(M)>{});
+    }
     return 0;
 }
 template <class T, std::size_t L, std::size_t Slot>
@@ -142,8 +146,12 @@ template <class T, std::size_t L, std::size_t N, class S, std::size_t Carries>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int dense_step(T const* vals, std::array<T, N> const*, T (*tans)[L],
                                                               std::size_t k, child_positions const c,
                                                               dense_key<S, Carries>) {
-    auto const p = node_partials<S>(vals, k, c);
-    for (std::size_t l = 0; l < L; ++l) tans[k][l] = lane_sum<Carries>(p, tans, l, c);
+    if constexpr (owns_steps<typename S::op>)
+        S::op::template dense_tangents<Carries>(vals, tans, k, c);
+    else {
+        auto const p = node_partials<S>(vals, k, c);
+        for (std::size_t l = 0; l < L; ++l) tans[k][l] = lane_sum<Carries>(p, tans, l, c);
+    }
     return 0;
 }
 template <class T, std::size_t L, std::size_t N, std::size_t Slot>

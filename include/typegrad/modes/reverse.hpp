@@ -59,8 +59,12 @@ template <class T, class S, bool Shielded, std::size_t Carries, std::size_t Firs
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int reverse_step(T const* vals, T* adj, std::size_t k,
                                                                 child_positions const c,
                                                                 reverse_key<S, Shielded, Carries, First>) {
-    auto const p = node_partials<S>(vals, k, c);
-    push_adjoints<Shielded, Carries, First>(p, adj, k, c, std::make_index_sequence<S::arity>{});
+    if constexpr (owns_steps<typename S::op>)
+        S::op::template adjoints<Carries, First>(vals, adj, k, c);
+    else {
+        auto const p = node_partials<S>(vals, k, c);
+        push_adjoints<Shielded, Carries, First>(p, adj, k, c, std::make_index_sequence<S::arity>{});
+    }
     return 0;
 }
 template <class T>

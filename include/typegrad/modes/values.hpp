@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "../core/graph.hpp"
+#include "../core/operation.hpp"
 #include "constants.hpp"
 #include "inputs.hpp"
 
@@ -37,8 +38,12 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr auto op_value(T const* vals, chil
 template <class S, class T>
 TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int value_step(T const* in, T const* rc, T* vals, std::size_t k,
                                                               child_positions const c, std::size_t constant) {
-    if constexpr (is_op_step<S>)
-        vals[k] = as<T>(op_value<S>(vals, c, std::make_index_sequence<S::arity>{}));
+    if constexpr (is_op_step<S>) {
+        if constexpr (owns_steps<typename S::op>)
+            S::op::values(vals, k, c);
+        else
+            vals[k] = as<T>(op_value<S>(vals, c, std::make_index_sequence<S::arity>{}));
+    }
     else if constexpr (is_var<S>::value)
         vals[k] = in[S::slot];
     else if constexpr (static_constant<S>)
@@ -48,13 +53,26 @@ TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr int value_step(T const* in, T con
     return 0;
 }
 
-template <class G, class T, class E, std::size_t... K>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void compute_values_of(E const& root, T const* in, T* vals,
-                                                                      std::index_sequence<K...>) {
-    T rc[G::constants == 0 ? 1 : G::constants];
-    if constexpr (G::constants > 0) detail::load_all<G>(root, rc, typename constant_blocks<G>::type{});
+template <class G, class T, std::size_t... K>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void values_from(T const* rc, T const* in, T* vals,
+                                                                std::index_sequence<K...>) {
     [[maybe_unused]] int const order[] = {0, value_step<typename G::template step_at<K>>(
                                                  in, rc, vals, K, G::shapes[K].child, G::walk::table.node[K].constant)...};
+}
+
+template <class G, class T, class E, std::size_t... K>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void compute_values_of(E const& root, T const* in, T* vals,
+                                                                      std::index_sequence<K...> order) {
+    T rc[G::constants == 0 ? 1 : G::constants];
+    if constexpr (G::constants > 0) detail::load_all<G>(root, rc, typename constant_blocks<G>::type{});
+    values_from<G>(rc, in, vals, order);
+}
+
+/// The value pass with the run-time numbers already loaded (a loop body, evaluated at
+/// every step from numbers its loop holds in the graph).
+template <class G, class T>
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void compute_values_with(T const* rc, T const* in, T* vals) {
+    values_from<G>(rc, in, vals, std::make_index_sequence<G::size>{});
 }
 
 /// Values of every node in topological order: each distinct node computed once.
