@@ -79,7 +79,7 @@ constexpr std::size_t output_offset(std::array<type_desc const*, M> const& roots
 }
 
 template <class T, class E, std::size_t... J>
-TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void load_outputs(E const& root, T* rc, std::index_sequence<J...>) {
+TYPEGRAD_HOST_DEVICE TYPEGRAD_INLINE constexpr void load_outputs(E const& root, [[maybe_unused]] T* rc, std::index_sequence<J...>) {
     (detail::load_constants<T>(static_cast<child_store<J, child_type<E, J>> const&>(root).stored,
                        rc + std::integral_constant<std::size_t, output_offset(roots_of<E>::value, J)>::value),
      ...);
