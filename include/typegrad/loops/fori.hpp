@@ -199,10 +199,12 @@ struct loop_pick {
     }
 };
 
-/// The loop: K state numbers, F outer variables and C run-time numbers in its body.
-template <class Body, std::size_t K, std::size_t F, std::size_t C, class Policy, class Tag>
+/// The loop: K state numbers, F outer variables and C run-time numbers in its body. A
+/// while loop (While) has one more output in its body, the condition, and no count: it
+/// steps while the condition, evaluated at the current state, holds.
+template <class Body, std::size_t K, std::size_t F, std::size_t C, class Policy, class Tag, bool While = false>
 struct fori_op {
-    static constexpr char const* name = "fori";
+    static constexpr char const* name = While ? "while_loop" : "fori";
     static constexpr bool owns_steps = true;
     static constexpr bool shared_by_type = true;
     using body = Body;
@@ -243,13 +245,40 @@ struct fori_op {
         for (std::size_t i = 0; i < K; ++i) x[i] = bv[GB::outputs[i]];
     }
 
+    // A while loop's step: false (and x unchanged) where the condition fails at x.
+    template <class T>
+    static bool advance_while(T const* rc, point<T>& x) {
+        T bv[GB::size];
+        detail::compute_values_with<GB>(rc, x.data(), bv);
+        if (!(bv[GB::outputs[K]] != T(0))) return false;
+        for (std::size_t i = 0; i < K; ++i) x[i] = bv[GB::outputs[i]];
+        return true;
+    }
+    // The steps to take: the count, or for a while loop the steps it takes from x0.
+    template <class T>
+    static std::size_t steps(T const* vals, detail::child_positions c, T const* rc, point<T> x) {
+        if constexpr (While) {
+            std::size_t n = 0;
+            while (advance_while(rc, x)) ++n;
+            return n;
+        } else {
+            (void)rc;
+            return count(vals, c);
+        }
+    }
+
     template <class T>
     static void values(T* vals, std::size_t k, detail::child_positions c) {
         T rc[C == 0 ? 1 : C];
         numbers(vals, c, rc);
         point<T> x = start(vals, c);
-        std::size_t const n = count(vals, c);
-        for (std::size_t s = 0; s < n; ++s) advance(rc, x);
+        if constexpr (While) {
+            while (advance_while(rc, x)) {
+            }
+        } else {
+            std::size_t const n = count(vals, c);
+            for (std::size_t s = 0; s < n; ++s) advance(rc, x);
+        }
         for (std::size_t i = 0; i < K; ++i) vals[k + i] = x[i];
     }
 
@@ -260,7 +289,7 @@ struct fori_op {
         T rc[C == 0 ? 1 : C];
         numbers(vals, c, rc);
         point<T> const x0 = start(vals, c);
-        std::size_t const n = count(vals, c);
+        std::size_t const n = steps(vals, c, rc, x0);
         state a{};
         for (std::size_t i = 0; i < K; ++i) a[i] = adj[k + i];
         std::array<T, F == 0 ? 1 : F> outer{};
@@ -304,7 +333,7 @@ struct fori_op {
         T rc[C == 0 ? 1 : C];
         numbers(vals, c, rc);
         point<T> x = start(vals, c);
-        std::size_t const n = count(vals, c);
+        std::size_t const n = steps(vals, c, rc, x);
         point<T> dir[L];
         for (std::size_t l = 0; l < L; ++l)
             for (std::size_t i = 0; i < inputs; ++i) dir[l][i] = ((masks[l] >> (1 + i)) & 1u) != 0 ? tans[c[1 + i]][l] : T(0);
@@ -342,7 +371,8 @@ struct fori_op {
         detail::chain_values(e.template child<0>(), d, data);
         Body b{};
         if constexpr (C > 0) detail::store_constants<double>(b, d + 1);
-        std::string s = "fori(" + std::to_string(static_cast<unsigned long long>(d[0])) + ", (";
+        std::string s = While ? std::string("while_loop(") : "fori(" + std::to_string(static_cast<unsigned long long>(d[0])) + ", ";
+        s += "(";
         for (std::size_t i = 0; i < K; ++i) s += (i == 0 ? "s" : ", s") + std::to_string(i);
         s += ") -> " + typegrad::to_string(b);
         [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -389,41 +419,24 @@ constexpr auto free_leaves(type_list<Vs...>) {
 }
 }  // namespace detail
 
-/// The state after n steps: `tg::fori(n, [&](auto s) { return s + h * f(s, theta); }, y0)`.
-/// Several state numbers: `auto [u, v] = tg::fori(n, step, u0, v0);` with a step taking
-/// (u, v) and returning a std::tuple (or tg::outputs) of the next two. The step may read
-/// outer variables (their gradient gathers over all steps), hold run-time numbers, and
-/// contain tg::d of its state (gradients through inner gradient steps). Reverse mode
-/// keeps at most 64 states (binomial checkpointing beyond); tg::fori<tg::store_all> keeps
-/// all of them, tg::fori<tg::checkpoints<S>> at most S.
-template <class Policy = checkpoints<64>, std::integral Count, class Step, class... Init>
-auto fori(Count n, Step const& step, Init const&... init) {
-    static_assert(detail::is_loop_policy<Policy>,
-                  "typegrad: the option of tg::fori<Option> is tg::checkpoints<S> or tg::store_all");
-    static_assert(sizeof...(Init) > 0, "typegrad: tg::fori(n, step, initial state...) needs an initial state");
-    static_assert((operand<Init> && ...), "typegrad: a loop's initial state is expressions or numbers");
-    constexpr std::size_t K = sizeof...(Init);
-    using Tag = detail::loop_tag<Step, Policy, K>;
+namespace detail {
+/// The pack of outputs with the condition of a while loop added last.
+template <class... Es, class Cond>
+constexpr auto with_condition(node<ops::outputs, Es...> const& pack, Cond const& cond) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return typegrad::outputs(pack.template child<I>()..., detail::as_expression(cond));
+    }(std::index_sequence_for<Es...>{});
+}
+
+/// Builds the loop of policy Policy over the body that `make_pack(placeholders)` returns.
+template <class Policy, bool While, class Tag, std::size_t K, class MakePack, class... Init>
+auto make_loop(double count, MakePack const& make_pack, Init const&... init) {
+    static_assert(is_loop_policy<Policy>,
+                  "typegrad: the option of tg::fori<Option> and tg::while_loop<Option> is tg::checkpoints<S> or "
+                  "tg::store_all");
     using Ph = decltype(detail::placeholders<Tag>(std::make_index_sequence<K>{}));
-    static_assert(requires(Ph p) { std::apply(step, p); },
-                  "typegrad: a loop's step must take the state it is given: one expression per initial state");
-    if constexpr (std::is_signed_v<Count>)
-        if (n < 0)
-            throw std::invalid_argument("typegrad: tg::fori: the trip count must be at least 0; it is " +
-                                        std::to_string(n));
-    if (static_cast<unsigned long long>(n) > (1ull << 53))
-        throw std::invalid_argument("typegrad: tg::fori: the trip count must be at most 2^53; it is " +
-                                    std::to_string(n));
-    auto const raw = std::apply(step, Ph{});
-    using R = std::remove_cvref_t<decltype(raw)>;
-    static_assert(detail::is_vector_function_result<R> || operand<R>,
-                  "typegrad: a loop's step must return the next state: an expression, or a std::tuple or "
-                  "tg::outputs of one per state number");
-    auto const pack = detail::step_outputs(raw);
+    auto const pack = make_pack(Ph{});
     using P = std::remove_cvref_t<decltype(pack)>;
-    static_assert(detail::output_count<P> == K,
-                  "typegrad: a loop's step must return the state it takes: as many numbers as there are "
-                  "initial states");
     using G0 = graph<P>;
     using Free = typename detail::free_variables<G0, Tag, K>::type;
     constexpr std::size_t F = std::tuple_size_v<decltype(detail::free_leaves(Free{}))>;
@@ -435,11 +448,13 @@ auto fori(Count n, Step const& step, Init const&... init) {
     using GB = graph<Body>;
     constexpr std::size_t C = GB::constants;
     double data[1 + C];
-    data[0] = static_cast<double>(n);
+    data[0] = count;
     if constexpr (C > 0) detail::load_all<GB>(body, data + 1, typename detail::constant_blocks<GB>::type{});
-    using Op = ops::fori_op<Body, K, F, C, Policy, Tag>;
+    using Op = ops::fori_op<Body, K, F, C, Policy, Tag, While>;
     auto const loop = std::apply(
-        [&](auto const&... free) { return make_node<Op>(detail::data_chain<C>(data), detail::as_expression(init)..., free...); },
+        [&](auto const&... free) {
+            return make_node<Op>(detail::data_chain<C>(data), detail::as_expression(init)..., free...);
+        },
         detail::free_leaves(Free{}));
     if constexpr (K == 1)
         return loop;
@@ -449,6 +464,72 @@ auto fori(Count n, Step const& step, Init const&... init) {
             return std::tuple{make_node<ops::loop_pick<K, I>>(top)...};
         }(std::make_index_sequence<K>{});
     }
+}
+
+/// The step's result, checked, as a pack of K outputs.
+template <std::size_t K, class Step, class Ph>
+auto step_pack(Step const& step, Ph const& ph) {
+    static_assert(requires { std::apply(step, ph); },
+                  "typegrad: a loop's step must take the state it is given: one expression per initial state");
+    auto const raw = std::apply(step, ph);
+    using R = std::remove_cvref_t<decltype(raw)>;
+    static_assert(detail::is_vector_function_result<R> || operand<R>,
+                  "typegrad: a loop's step must return the next state: an expression, or a std::tuple or "
+                  "tg::outputs of one per state number");
+    auto const pack = detail::step_outputs(raw);
+    static_assert(detail::output_count<std::remove_cvref_t<decltype(pack)>> == K,
+                  "typegrad: a loop's step must return the state it takes: as many numbers as there are "
+                  "initial states");
+    return pack;
+}
+}  // namespace detail
+
+/// The state after n steps: `tg::fori(n, [&](auto s) { return s + h * f(s, theta); }, y0)`.
+/// Several state numbers: `auto [u, v] = tg::fori(n, step, u0, v0);` with a step taking
+/// (u, v) and returning a std::tuple (or tg::outputs) of the next two. The step may read
+/// outer variables (their gradient gathers over all steps), hold run-time numbers, and
+/// contain tg::d of its state (gradients through inner gradient steps). Reverse mode
+/// keeps at most 64 states (binomial checkpointing beyond); tg::fori<tg::store_all> keeps
+/// all of them, tg::fori<tg::checkpoints<S>> at most S.
+template <class Policy = checkpoints<64>, std::integral Count, class Step, class... Init>
+auto fori(Count n, Step const& step, Init const&... init) {
+    static_assert(sizeof...(Init) > 0, "typegrad: tg::fori(n, step, initial state...) needs an initial state");
+    static_assert((operand<Init> && ...), "typegrad: a loop's initial state is expressions or numbers");
+    constexpr std::size_t K = sizeof...(Init);
+    if constexpr (std::is_signed_v<Count>)
+        if (n < 0)
+            throw std::invalid_argument("typegrad: tg::fori: the trip count must be at least 0; it is " +
+                                        std::to_string(n));
+    if (static_cast<unsigned long long>(n) > (1ull << 53))
+        throw std::invalid_argument("typegrad: tg::fori: the trip count must be at most 2^53; it is " +
+                                    std::to_string(n));
+    using Tag = detail::loop_tag<Step, Policy, K>;
+    return detail::make_loop<Policy, false, Tag, K>(
+        static_cast<double>(n), [&](auto const& ph) { return detail::step_pack<K>(step, ph); }, init...);
+}
+
+/// The state once `cond(state)` fails: `tg::while_loop([&](auto z) { return abs(f(z)) > 1e-12; },
+/// [&](auto z) { return z - f(z) / fp(z); }, z0)`. The condition is an expression of the state
+/// (a comparison, or any expression: nonzero holds). Both modes differentiate it as the loop
+/// of the steps it took at the point (the condition itself has no derivative); reverse mode
+/// counts those steps again, then reverses them as tg::fori does (same options).
+template <class Policy = checkpoints<64>, class Cond, class Step, class... Init>
+auto while_loop(Cond const& cond, Step const& step, Init const&... init) {
+    static_assert(sizeof...(Init) > 0, "typegrad: tg::while_loop(cond, step, initial state...) needs an initial state");
+    static_assert((operand<Init> && ...), "typegrad: a loop's initial state is expressions or numbers");
+    constexpr std::size_t K = sizeof...(Init);
+    using Tag = detail::loop_tag<std::pair<Cond, Step>, Policy, K>;
+    return detail::make_loop<Policy, true, Tag, K>(
+        0.0,
+        [&](auto const& ph) {
+            static_assert(requires { std::apply(cond, ph); },
+                          "typegrad: a while loop's condition must take the state: one expression per initial state");
+            auto const c = std::apply(cond, ph);
+            static_assert(operand<std::remove_cvref_t<decltype(c)>>,
+                          "typegrad: a while loop's condition must be one expression of the state (a comparison)");
+            return detail::with_condition(detail::step_pack<K>(step, ph), c);
+        },
+        init...);
 }
 
 }  // namespace typegrad
