@@ -97,6 +97,7 @@ struct counted {
     counted& operator=(counted const&) = default;
     ~counted() { --live; }
     static void up() { peak = std::max(peak, ++live); }
+    friend bool operator==(counted const&, counted const&) { return true; }
 };
 
 struct schedule {
@@ -118,8 +119,11 @@ schedule count_schedule(std::size_t n) {
     T::peak = T::live;
     {
         state const s0{};
-        tg::detail::loop_reversal<Policy, T, 2>::template run<owner>(n, s0, advance, pull);
+        // No recorded start: the schedule as a reverse step without the value pass's states runs it.
+        tg::detail::loop_reversal<Policy, T, 2>::template run<owner>(n, s0, advance, pull, nullptr, 0);
     }
+    // tg::store_all keeps the value pass's states, and a gradient's reverse step reuses them.
+    if (tg::detail::loop_reversal<Policy, T, 2>::keeps_states) advanced = 0;
     // Two numbers per state; the value pass evaluates n steps, each pull one more.
     return {T::peak / 2, static_cast<double>(static_cast<long>(n) + advanced + pulled) / static_cast<double>(n)};
 }

@@ -278,3 +278,47 @@ TEST_CASE("a loop of a constant state has a zero gradient; an unused state numbe
     auto const gu = tg::gradient(u, 2.0);
     CHECK(gu.gradient[0] == doctest::Approx(4.0 * 8.0));  // u = a^4: 4 a^3
 }
+
+TEST_CASE("the schedule's split agrees with the binomial coefficients it stands for") {
+    for (std::size_t c = 1; c <= 70; c += 3)
+        for (std::size_t l = 2; l <= 20000; l = l * 3 / 2 + 1) {
+            std::size_t r = 1;
+            while (tg::detail::binomial_reach(c, r) < l) ++r;
+            auto const s = tg::detail::split_for(c, l);
+            CHECK(s.repetitions == r);
+            CHECK(s.right == tg::detail::binomial_reach(c - 1, r));
+        }
+}
+
+TEST_CASE("store_all reuses the value pass's states only when it starts from the same numbers") {
+    auto const x = tg::named<0, "x">();
+    auto const a = tg::named<1, "a">();
+    double const h = 0.01;
+    sine_map const ref{h};
+    auto const loop = tg::fori<tg::store_all>(300, [&](auto s) { return s + h * sin(a * s); }, x);
+    // Value passes at other points in between: the reverse step must not use their states.
+    (void)tg::value(loop, 0.9, 0.2);
+    auto const g1 = tg::gradient(loop, 0.3, 1.7);
+    (void)tg::value(loop, -0.5, 3.0);
+    auto const g2 = tg::gradient(loop, 0.3, 1.7);
+    auto const expect = ref.gradient(0.3, 1.7, 300);
+    CHECK(g1.gradient[0] == doctest::Approx(expect[0]).epsilon(1e-12));
+    CHECK(g1.gradient[1] == doctest::Approx(expect[1]).epsilon(1e-12));
+    CHECK(g2.gradient[0] == g1.gradient[0]);
+    CHECK(g2.gradient[1] == g1.gradient[1]);
+    // A nested store_all loop inside a store_all loop's body.
+    auto const nested = tg::fori<tg::store_all>(
+        5, [&](auto s) { return tg::fori<tg::store_all>(4, [&](auto t) { return t + h * sin(a * t + s); }, s); }, x);
+    auto const naive = [&](double xv, double av) {
+        for (int i = 0; i < 5; ++i) {
+            double t = xv;
+            for (int j = 0; j < 4; ++j) t += h * std::sin(av * t + xv);
+            xv = t;
+        }
+        return xv;
+    };
+    auto const g = tg::gradient(nested, 0.4, 1.3);
+    double const e = 1e-6;
+    CHECK(g.gradient[0] == doctest::Approx((naive(0.4 + e, 1.3) - naive(0.4 - e, 1.3)) / (2 * e)).epsilon(1e-8));
+    CHECK(g.gradient[1] == doctest::Approx((naive(0.4, 1.3 + e) - naive(0.4, 1.3 - e)) / (2 * e)).epsilon(1e-8));
+}

@@ -7,8 +7,9 @@
 //   and r the least count with C(c + r, c) >= n, the segment is split so that the part
 //   reversed first fits C(c - 1 + r, c - 1) steps, recursively. Each step is computed
 //   at most about r + 1 times.
-// - tg::store_all: every state is stored once, in a buffer each thread keeps for the
-//   loop and grows to the largest n it has seen (no allocation after that).
+// - tg::store_all: every state is stored once, by the value pass, in a buffer each thread
+//   keeps for the loop and grows to the largest n it has seen (no allocation after that);
+//   the reverse step reuses them when it starts from the same numbers.
 #pragma once
 
 #include <array>
@@ -49,6 +50,29 @@ constexpr std::size_t binomial_reach(std::size_t c, std::size_t r) {
     return b;
 }
 
+/// The least r with C(c + r, c) >= l, and C(c - 1 + r, c - 1): the repetitions that c
+/// snapshots need for l steps, and the most steps the part reversed first may have. Each
+/// coefficient follows from the last with one multiplication and one division.
+struct binomial_split {
+    std::size_t repetitions;
+    std::size_t right;
+};
+constexpr binomial_split split_for(std::size_t c, std::size_t l) {
+    constexpr std::size_t cap = std::size_t{1} << 62;
+    std::size_t r = 1, b = c + 1;  // b = C(c + r, r)
+    while (b < l) {
+        ++r;
+        if (b > cap / (c + r)) {
+            b = cap;
+            break;
+        }
+        b = b * (c + r) / r;
+    }
+    // C(c - 1 + r, r) = C(c + r, r) c / (c + r), exact; saturated b only overstates it.
+    std::size_t const right = b == cap ? l - 1 : b / (c + r) * c + (b % (c + r)) * c / (c + r);
+    return {r, right};
+}
+
 /// Reverses steps [a, b) starting from the state at a, with `free` snapshots left:
 /// advance(s, m) returns s moved m steps on; pull(s, i) runs step i backwards from s.
 template <class State, class Advance, class Pull>
@@ -64,9 +88,7 @@ void reverse_binomial(std::size_t a, std::size_t b, State const& at_a, std::size
             for (std::size_t j = b; j-- > a;) pull(advance(at_a, j - a), j);
             return;
         }
-        std::size_t r = 1;
-        while (binomial_reach(free, r) < l) ++r;
-        std::size_t right = binomial_reach(free - 1, r);
+        std::size_t right = split_for(free, l).right;
         if (right > l - 1) right = l - 1;
         std::size_t const m = b - right;
         reverse_binomial(m, b, advance(at_a, m - a), free - 1, advance, pull);
@@ -80,8 +102,9 @@ struct loop_reversal;
 template <std::size_t S, class T, std::size_t K>
 struct loop_reversal<checkpoints<S>, T, K> {
     using state = std::array<T, K>;
+    static constexpr bool keeps_states = false;
     template <class Owner, class Advance, class Pull>
-    static void run(std::size_t n, state const& s0, Advance const& advance, Pull const& pull) {
+    static void run(std::size_t n, state const& s0, Advance const& advance, Pull const& pull, T const*, std::size_t) {
         if (n <= S) {
             state kept[S];
             kept[0] = s0;
@@ -94,18 +117,43 @@ struct loop_reversal<checkpoints<S>, T, K> {
     }
 };
 
+/// The states a store_all loop's value pass kept, with the numbers it started from: one
+/// record per loop (Owner) and thread, so a loop nested in another's body has its own. The
+/// reverse step reuses them when it starts from the same numbers (exactly), as it does
+/// right after the value pass of the same call; else it runs the loop forward again.
+template <class Owner, class T, std::size_t K>
+struct kept_states {
+    std::vector<std::array<T, K>> states;
+    std::vector<T> key;
+    std::size_t steps = 0;  // a while loop's count
+    bool valid = false;
+    static kept_states& here() {
+        thread_local kept_states k;
+        return k;
+    }
+    bool matches(T const* start, std::size_t m) const {
+        if (!valid || key.size() != m) return false;
+        for (std::size_t i = 0; i < m; ++i)
+            if (!(key[i] == start[i])) return false;  // a NaN never matches: recompute
+        return true;
+    }
+};
+
 template <class T, std::size_t K>
 struct loop_reversal<store_all, T, K> {
     using state = std::array<T, K>;
-    // One buffer per loop (Owner) and thread: a loop nested in another's body has its own.
+    static constexpr bool keeps_states = true;
     template <class Owner, class Advance, class Pull>
-    static void run(std::size_t n, state const& s0, Advance const& advance, Pull const& pull) {
-        thread_local std::vector<state> kept;
-        if (kept.size() < n) kept.resize(n);
-        if (n == 0) return;
-        kept[0] = s0;
-        for (std::size_t i = 1; i < n; ++i) kept[i] = advance(kept[i - 1], 1);
-        for (std::size_t i = n; i-- > 0;) pull(kept[i], i);
+    static void run(std::size_t n, state const& s0, Advance const& advance, Pull const& pull, T const* start,
+                    std::size_t m) {
+        auto& kept = kept_states<Owner, T, K>::here();
+        if (!kept.matches(start, m) || kept.states.size() < n) {
+            kept.valid = false;
+            if (kept.states.size() < n) kept.states.resize(n);
+            if (n > 0) kept.states[0] = s0;
+            for (std::size_t i = 1; i < n; ++i) kept.states[i] = advance(kept.states[i - 1], 1);
+        }
+        for (std::size_t i = n; i-- > 0;) pull(kept.states[i], i);
     }
 };
 

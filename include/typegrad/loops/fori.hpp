@@ -272,7 +272,34 @@ struct fori_op {
         T rc[C == 0 ? 1 : C];
         numbers(vals, c, rc);
         point<T> x = start(vals, c);
-        if constexpr (While) {
+        using reversal = detail::loop_reversal<Policy, T, K>;
+        if constexpr (reversal::keeps_states) {
+            // Keep the state before every step, with the numbers it started from.
+            auto& kept = detail::kept_states<fori_op, T, K>::here();
+            kept.valid = false;
+            key_of(x, rc, count_or_zero(vals, c), kept.key);
+            std::size_t s = 0;
+            auto const keep = [&] {
+                if (kept.states.size() <= s) kept.states.resize(s + 1 + s / 2);
+                for (std::size_t i = 0; i < K; ++i) kept.states[s][i] = x[i];
+                ++s;
+            };
+            if constexpr (While) {
+                // Every state is kept, the last too (where the condition failed): s - 1 steps.
+                for (point<T> y = x;; x = y) {
+                    keep();
+                    if (!advance_while(rc, y)) break;
+                }
+                kept.steps = s - 1;
+            } else {
+                std::size_t const n = count(vals, c);
+                for (std::size_t j = 0; j < n; ++j) {
+                    keep();
+                    advance(rc, x);
+                }
+            }
+            kept.valid = true;
+        } else if constexpr (While) {
             while (advance_while(rc, x)) {
             }
         } else {
@@ -282,6 +309,22 @@ struct fori_op {
         for (std::size_t i = 0; i < K; ++i) vals[k + i] = x[i];
     }
 
+    template <class T>
+    static T count_or_zero(T const* vals, detail::child_positions c) {
+        if constexpr (While)
+            return T(0);
+        else
+            return static_cast<T>(count(vals, c));
+    }
+    // What a loop starts from: its state and outer variables, its numbers and its count.
+    template <class T>
+    static void key_of(point<T> const& x, T const* rc, T n, std::vector<T>& key) {
+        key.resize(inputs + C + 1);
+        for (std::size_t i = 0; i < inputs; ++i) key[i] = x[i];
+        for (std::size_t j = 0; j < C; ++j) key[inputs + j] = rc[j];
+        key[inputs + C] = n;
+    }
+
     template <std::size_t Carries, std::size_t First, class T>
     static void adjoints(T const* vals, T* adj, std::size_t k, detail::child_positions c) {
         using state = std::array<T, K>;
@@ -289,7 +332,16 @@ struct fori_op {
         T rc[C == 0 ? 1 : C];
         numbers(vals, c, rc);
         point<T> const x0 = start(vals, c);
-        std::size_t const n = steps(vals, c, rc, x0);
+        T start_key[inputs + C + 1];
+        for (std::size_t i = 0; i < inputs; ++i) start_key[i] = x0[i];
+        for (std::size_t j = 0; j < C; ++j) start_key[inputs + j] = rc[j];
+        start_key[inputs + C] = count_or_zero(vals, c);
+        std::size_t n = 0;
+        if constexpr (While && detail::loop_reversal<Policy, T, K>::keeps_states) {
+            auto const& kept = detail::kept_states<fori_op, T, K>::here();
+            n = kept.matches(start_key, inputs + C + 1) ? kept.steps : steps(vals, c, rc, x0);
+        } else
+            n = steps(vals, c, rc, x0);
         state a{};
         for (std::size_t i = 0; i < K; ++i) a[i] = adj[k + i];
         std::array<T, F == 0 ? 1 : F> outer{};
@@ -315,7 +367,7 @@ struct fori_op {
             for (std::size_t i = 0; i < K; ++i) a[i] = g[i];
             for (std::size_t j = 0; j < F; ++j) outer[j] += g[K + j];
         };
-        detail::loop_reversal<Policy, T, K>::template run<fori_op>(n, s0, move_on, pull);
+        detail::loop_reversal<Policy, T, K>::template run<fori_op>(n, s0, move_on, pull, start_key, inputs + C + 1);
         for (std::size_t i = 0; i < inputs; ++i) {
             if (((Carries >> (1 + i)) & 1u) == 0) continue;
             T const v = i < K ? a[i] : outer[i - K];
