@@ -45,6 +45,7 @@
 #include "../modes/outputs.hpp"
 #include "../modes/reverse.hpp"
 #include "../modes/values.hpp"
+#include "array_fori.hpp"
 #include "body.hpp"
 #include "checkpoint.hpp"
 
@@ -480,6 +481,9 @@ constexpr auto with_condition(node<ops::outputs, Es...> const& pack, Cond const&
     }(std::index_sequence_for<Es...>{});
 }
 
+template <class Policy, bool While, class Tag, std::size_t K, class Free, class P, class... Init>
+auto make_scalar_loop(double count, P const& pack, Init const&... init);
+
 /// Builds the loop of policy Policy over the body that `make_pack(placeholders)` returns.
 template <class Policy, bool While, class Tag, std::size_t K, class MakePack, class... Init>
 auto make_loop(double count, MakePack const& make_pack, Init const&... init) {
@@ -491,6 +495,28 @@ auto make_loop(double count, MakePack const& make_pack, Init const&... init) {
     using P = std::remove_cvref_t<decltype(pack)>;
     using G0 = graph<P>;
     using Free = typename detail::free_variables<G0, Tag, K>::type;
+    constexpr std::size_t F = std::tuple_size_v<decltype(detail::free_leaves(Free{}))>;
+    if constexpr (program::has_array_operations<P>) {
+        // A body with array operations: the loop is one array operation of its program.
+        static_assert(K == 1 && !While,
+                      "typegrad: a loop whose step holds array operations has one state and a count (tg::fori): "
+                      "join several arrays with tg::concat and take them apart with tg::slice");
+        static_assert(1 + F <= detail::max_arity,
+                      "typegrad: the step of a loop over arrays may read at most 7 outer variables");
+        auto const body = detail::rewrite<detail::body_slots<Tag, K, Free>>(pack.template child<0>());
+        using Body = std::remove_cvref_t<decltype(body)>;
+        using Op = ops::array_fori_op<Body, F, Policy>;
+        Op const op{body, typegrad::sum(body * var<F + 1>{}), static_cast<std::ptrdiff_t>(count)};
+        return std::apply(
+            [&](auto const&... free) { return make_node_with(op, detail::as_expression(init)..., free...); },
+            detail::free_leaves(Free{}));
+    } else
+        return make_scalar_loop<Policy, While, Tag, K, Free>(count, pack, init...);
+}
+
+/// The loop over K numbers of state (the scalar core's; element by element in an array program).
+template <class Policy, bool While, class Tag, std::size_t K, class Free, class P, class... Init>
+auto make_scalar_loop(double count, P const& pack, Init const&... init) {
     constexpr std::size_t F = std::tuple_size_v<decltype(detail::free_leaves(Free{}))>;
     static_assert(1 + K + F <= detail::max_arity,
                   "typegrad: a loop's state numbers and the outer variables its step reads may be at most 7 "
