@@ -14,6 +14,7 @@
 #include "io/to_string.hpp"
 #include "io/trace.hpp"
 #include "loops/fori.hpp"
+#include "loops/scan.hpp"
 #include "core/apply.hpp"
 #include "core/constant.hpp"
 #include "core/expression.hpp"

@@ -117,6 +117,30 @@ void reverse_slots(std::size_t a, std::size_t b, std::size_t slot, std::size_t f
     }
 }
 
+/// The inner gradient call's sink for an outer operand: p shaped like x where its
+/// gradient g is wanted, else tg::skip.
+template <class T, class X, class G>
+decltype(auto) sink_or_skip(T* p, X const& x, G const&) {
+    if constexpr (wanted<G>)
+        return detail::gradient_sink(p, x);
+    else
+        return skip;
+}
+/// g += the contiguous array at p (nothing where g is tg::skip).
+template <class G, class T>
+void add_into(G const& g, T const* p) {
+    if constexpr (wanted<G>)
+        detail::walk_pair(g, detail::row_major_like(p, g), [&](std::ptrdiff_t a, std::ptrdiff_t b) { g.data[a] += p[b]; });
+}
+/// A tangent operand as an inner call's direction (tg::skip stays tg::skip).
+template <class D>
+auto direction_or_skip(D const& t) {
+    if constexpr (wanted<D>)
+        return t;
+    else
+        return skip;
+}
+
 template <class Owner>
 workspace& loop_workspace() {
     thread_local workspace ws;
@@ -260,11 +284,11 @@ struct array_fori_op {
         auto const pull = [&](T const* st) {
             typegrad::gradient(detail::loop_workspace<array_fori_op>(), adjoint,
                                typegrad::gradient_to(detail::gradient_sink(gnext, s0),
-                                                     pick_sink<J>(outer[J], std::get<J>(x), std::get<F + J>(xg))...,
+                                                     detail::sink_or_skip(outer[J], std::get<J>(x), std::get<F + J>(xg))...,
                                                      skip),
                                state_at(st), std::get<J>(x)..., state_at(static_cast<T const*>(abar)));
             std::swap(abar, gnext);
-            (add_into<J>(std::get<F + J>(xg), outer[J]), ...);
+            (detail::add_into(std::get<F + J>(xg), outer[J]), ...);
         };
         std::size_t const n = static_cast<std::size_t>(count);
         auto& kept = detail::kept_arrays<array_fori_op, T>::here();
@@ -310,19 +334,6 @@ struct array_fori_op {
         if constexpr (wanted<GS>) detail::walk_pair(gs, state_at(abar), [&](std::ptrdiff_t a, std::ptrdiff_t b) { gs.data[a] += abar[b]; });
     }
 
-    template <std::size_t J, class T, class X, class G>
-    static decltype(auto) pick_sink(T* p, X const& x, G const&) {
-        if constexpr (wanted<G>)
-            return detail::gradient_sink(p, x);
-        else
-            return skip;
-    }
-    template <std::size_t J, class G, class T>
-    static void add_into(G const& g, T const* p) {
-        if constexpr (wanted<G>)
-            detail::walk_pair(g, detail::row_major_like(p, g), [&](std::ptrdiff_t a, std::ptrdiff_t b) { g.data[a] += p[b]; });
-    }
-
     template <class T, std::size_t R, class S0, class... Rest>
     void jvp(array_ref<T, R> const& ydot, array_ref<T const, R> const&, S0 const& s0, Rest const&... rest) const {
         jvp_split(ydot, s0, std::forward_as_tuple(rest...), std::make_index_sequence<F>{});
@@ -342,21 +353,13 @@ struct array_fori_op {
         for (std::ptrdiff_t i = 0; i < count; ++i) {
             auto const cur = [&](T* p) { return detail::row_major_like(static_cast<T const*>(p), s0); };
             typegrad::jvp(detail::loop_workspace<array_fori_op>(), body,
-                          typegrad::along(cur(d[i % 2]), direction_of(std::get<F + 1 + J>(rest))...),
+                          typegrad::along(cur(d[i % 2]), detail::direction_or_skip(std::get<F + 1 + J>(rest))...),
                           typegrad::into(detail::row_major_like(v[(i + 1) % 2], s0), detail::row_major_like(d[(i + 1) % 2], s0)),
                           cur(v[i % 2]), std::get<J>(rest)...);
         }
         T const* const last = d[count % 2];
         detail::walk_pair(ydot, detail::row_major_like(last, s0), [&](std::ptrdiff_t a, std::ptrdiff_t b) { ydot.data[a] = last[b]; });
     }
-    template <class D>
-    static auto direction_of(D const& t) {
-        if constexpr (wanted<D>)
-            return t;
-        else
-            return skip;
-    }
-
     template <class E>
     static std::string text(E const& e) {
         std::string s = "fori(" + std::to_string(e.operation().count) + ", (s0) -> " + typegrad::to_string(e.operation().body) +
