@@ -322,3 +322,14 @@ TEST_CASE("store_all reuses the value pass's states only when it starts from the
     CHECK(g.gradient[0] == doctest::Approx((naive(0.4 + e, 1.3) - naive(0.4 - e, 1.3)) / (2 * e)).epsilon(1e-8));
     CHECK(g.gradient[1] == doctest::Approx((naive(0.4, 1.3 + e) - naive(0.4, 1.3 - e)) / (2 * e)).epsilon(1e-8));
 }
+
+TEST_CASE("a loop's type, so its compiled code, does not depend on its count") {
+    auto const y = tg::named<0, "y">();
+    auto const a = tg::named<1, "a">();
+    auto const step = [&](auto s) { return s * a + 1.0; };
+    auto const short_loop = tg::fori(3, step, y);
+    auto const long_loop = tg::fori(3'000'000, step, y);
+    static_assert(std::is_same_v<decltype(short_loop), decltype(long_loop)>);
+    static_assert(tg::node_count<decltype(short_loop)> == 7);  // y, a; the count and 1.0 with their two data nodes; the loop
+    CHECK(tg::value(short_loop, 1.0, 1.0) == 4.0);
+}
