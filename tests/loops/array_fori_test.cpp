@@ -125,3 +125,32 @@ TEST_CASE("a step that changes an array state's shape is refused with both shape
         CHECK(what.find("(2,)") != std::string::npos);
     }
 }
+
+TEST_CASE("two store_all array loops of one type in one program keep apart") {
+    auto const x = tg::named<0, "x">();
+    // One lambda type, two loops that differ only in a number their bodies hold.
+    auto const make = [&](double k) {
+        return tg::fori<tg::store_all>(3, [&x, k](auto s) { return s * k + tg::mean(s) + 0.0 * x; }, x);
+    };
+    auto const loss = tg::sum(make(0.5)) + 2.0 * tg::sum(make(0.7));
+    std::vector<double> xv{1.0, 2.0, 4.0};
+    auto const naive = [](std::vector<double> s, double k) {
+        for (int t = 0; t < 3; ++t) {
+            double const m = (s[0] + s[1] + s[2]) / 3;
+            for (double& v : s) v = v * k + m;
+        }
+        return s[0] + s[1] + s[2];
+    };
+    auto const ref = [&](std::vector<double> const& v) { return naive(v, 0.5) + 2.0 * naive(v, 0.7); };
+    std::vector<double> g(3);
+    double const L = tg::gradient(loss, tg::gradient_to(g), xv);
+    CHECK(L == doctest::Approx(ref(xv)).epsilon(1e-14));
+    // The sum of every state is linear in x: each gradient entry is the same, sum / 3 per unit.
+    double const e = 1e-6;
+    for (std::size_t i = 0; i < 3; ++i) {
+        auto up = xv, down = xv;
+        up[i] += e;
+        down[i] -= e;
+        CHECK(g[i] == doctest::Approx((ref(up) - ref(down)) / (2 * e)).epsilon(1e-8));
+    }
+}

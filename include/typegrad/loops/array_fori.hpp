@@ -17,8 +17,9 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <cstddef>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -71,13 +72,14 @@ template <class Owner, class T>
 struct kept_arrays {
     std::vector<T> states;
     std::vector<T> key;
+    std::uint64_t owner = 0;
     bool valid = false;
     static kept_arrays& here() {
         thread_local kept_arrays k;
         return k;
     }
-    bool matches(std::vector<T> const& other) const {
-        if (!valid || key.size() != other.size()) return false;
+    bool matches(std::uint64_t who, std::vector<T> const& other) const {
+        if (!valid || who != owner || key.size() != other.size()) return false;
         for (std::size_t i = 0; i < key.size(); ++i)
             if (!(key[i] == other[i])) return false;
         return true;
@@ -141,6 +143,12 @@ auto direction_or_skip(D const& t) {
         return skip;
 }
 
+/// A new loop's id (store_all records tell loops apart by it).
+inline std::uint64_t next_loop_id() {
+    static std::atomic<std::uint64_t> last{0};
+    return ++last;
+}
+
 template <class Owner>
 workspace& loop_workspace() {
     thread_local workspace ws;
@@ -168,6 +176,7 @@ struct array_fori_op {
     Body body;
     adjoint_body adjoint;  // sum(body * abar): its gradient is the step's vector-Jacobian product
     std::ptrdiff_t count = 0;
+    std::uint64_t id = 0;  // which loop this is (each tg::fori call makes a new one): its kept states' owner
 
     static constexpr std::size_t slots = [] {
         if constexpr (std::is_same_v<Policy, store_all>)
@@ -219,9 +228,10 @@ struct array_fori_op {
         bool const keep = std::is_same_v<Policy, store_all>;
         if (keep) {
             kept.valid = false;
+            kept.owner = id;
             key_of(kept.key, s0, x...);
             kept.states.resize(static_cast<std::size_t>((count + 1) * size));
-            std::memcpy(kept.states.data(), buf[0], static_cast<std::size_t>(size) * sizeof(T));
+            for (std::ptrdiff_t e = 0; e < size; ++e) kept.states[static_cast<std::size_t>(e)] = buf[0][e];
         }
         for (std::ptrdiff_t i = 0; i < count; ++i) {
             T* const to = keep ? kept.states.data() + (i + 1) * size : buf[(i + 1) % 2];
@@ -233,7 +243,8 @@ struct array_fori_op {
         if (keep) kept.valid = true;
     }
 
-    // What a store_all loop starts from: the state, the outer variables, the count and the body's numbers.
+    // What a store_all loop starts from: the state, the outer variables and the count (and, in
+    // the record, the loop's id: nodes are copied, so an address would not tell them apart).
     template <class T, class S0, class... X>
     void key_of(std::vector<T>& key, S0 const& s0, X const&... x) const {
         key.clear();
@@ -243,9 +254,6 @@ struct array_fori_op {
         add(s0);
         (add(x), ...);
         key.push_back(static_cast<T>(count));
-        T op_bytes[(sizeof(Body) + sizeof(T) - 1) / sizeof(T) + 1] = {};
-        std::memcpy(op_bytes, &body, sizeof(Body));
-        for (T v : op_bytes) key.push_back(v);
     }
 
     template <class T, std::size_t R, class S0, class... Rest>
@@ -296,7 +304,7 @@ struct array_fori_op {
         if constexpr (std::is_same_v<Policy, store_all>) {
             std::vector<T> key;  // (store_all allocates: it keeps every state anyway)
             key_of(key, s0, std::get<J>(x)...);
-            reused = kept.matches(key) &&
+            reused = kept.matches(id, key) &&
                      kept.states.size() >= static_cast<std::size_t>((count + 1) * size);
             if (!reused) {  // run forward again, keeping every state
                 kept.valid = false;

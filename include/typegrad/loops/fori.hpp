@@ -506,7 +506,7 @@ auto make_loop(double count, MakePack const& make_pack, Init const&... init) {
         auto const body = detail::rewrite<detail::body_slots<Tag, K, Free>>(pack.template child<0>());
         using Body = std::remove_cvref_t<decltype(body)>;
         using Op = ops::array_fori_op<Body, F, Policy>;
-        Op const op{body, typegrad::sum(body * var<F + 1>{}), static_cast<std::ptrdiff_t>(count)};
+        Op const op{body, typegrad::sum(body * var<F + 1>{}), static_cast<std::ptrdiff_t>(count), detail::next_loop_id()};
         return std::apply(
             [&](auto const&... free) { return make_node_with(op, detail::as_expression(init)..., free...); },
             detail::free_leaves(Free{}));
