@@ -206,8 +206,8 @@ struct array_fori_op {
             typegrad::jvp(detail::loop_workspace<array_fori_op>(), body, detail::skips<1 + F>(),
                           typegrad::into(next, skip), from, x...);
         } catch (std::invalid_argument const& e) {
-            throw std::invalid_argument(std::string("typegrad: tg::fori: a step must give an array of the state's shape ") +
-                                        typegrad::to_string(array_shape(next)) + "; " + e.what());
+            throw std::invalid_argument(detail::cat("typegrad: tg::fori: a step must give an array of the state's shape ",
+                                                    typegrad::to_string(array_shape(next)), "; ", e.what()));
         }
     }
 
@@ -370,9 +370,8 @@ struct array_fori_op {
     }
     template <class E>
     static std::string text(E const& e) {
-        std::string s = "fori(" + std::to_string(e.operation().count) + ", (s0) -> " + typegrad::to_string(e.operation().body) +
-                        ", " + typegrad::to_string(e.template child<0>());
-        return s + ")";
+        return detail::cat("fori(", std::to_string(e.operation().count), ", (s0) -> ", typegrad::to_string(e.operation().body),
+                           ", ", typegrad::to_string(e.template child<0>()), ")");
     }
     template <class E>
     static std::string label(E const& e) {

@@ -196,7 +196,7 @@ struct loop_pick {
     template <class E>
     static std::string text(E const& e) {
         auto const top = e.template child<0>();
-        return typegrad::to_string(loop_of<K - 1>(top)) + "[" + std::to_string(I) + "]";
+        return detail::cat(typegrad::to_string(loop_of<K - 1>(top)), "[", std::to_string(I), "]");
     }
 };
 
@@ -424,14 +424,24 @@ struct fori_op {
         detail::chain_values(e.template child<0>(), d, data);
         Body b{};
         if constexpr (C > 0) detail::store_constants<double>(b, d + 1);
-        std::string s = While ? std::string("while_loop(") : "fori(" + std::to_string(static_cast<unsigned long long>(d[0])) + ", ";
-        s += "(";
-        for (std::size_t i = 0; i < K; ++i) s += (i == 0 ? "s" : ", s") + std::to_string(i);
-        s += ") -> " + typegrad::to_string(b);
+        // Appended piece by piece: g++ 12 at -O3 warns (-Wrestrict) on chains of operator+.
+        std::string s = While ? "while_loop(" : "fori(";
+        if constexpr (!While) {
+            s.append(std::to_string(static_cast<unsigned long long>(d[0])));
+            s.append(", ");
+        }
+        s.append("(");
+        for (std::size_t i = 0; i < K; ++i) {
+            s.append(i == 0 ? "s" : ", s");
+            s.append(std::to_string(i));
+        }
+        s.append(") -> ");
+        s.append(typegrad::to_string(b));
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((s += ", " + typegrad::to_string(e.template child<1 + I>())), ...);
+            ((s.append(", "), s.append(typegrad::to_string(e.template child<1 + I>()))), ...);
         }(std::make_index_sequence<K>{});
-        return s + ")";
+        s.append(")");
+        return s;
     }
     template <class E>
     static std::string label(E const& e) {
@@ -576,11 +586,11 @@ auto fori(Count n, Step const& step, Init const&... init) {
     constexpr std::size_t K = sizeof...(Init);
     if constexpr (std::is_signed_v<Count>)
         if (n < 0)
-            throw std::invalid_argument("typegrad: tg::fori: the trip count must be at least 0; it is " +
-                                        std::to_string(n));
+            throw std::invalid_argument(
+                detail::cat("typegrad: tg::fori: the trip count must be at least 0; it is ", std::to_string(n)));
     if (static_cast<unsigned long long>(n) > (1ull << 53))
-        throw std::invalid_argument("typegrad: tg::fori: the trip count must be at most 2^53; it is " +
-                                    std::to_string(n));
+        throw std::invalid_argument(
+            detail::cat("typegrad: tg::fori: the trip count must be at most 2^53; it is ", std::to_string(n)));
     using Tag = detail::loop_tag<Step, Policy, K>;
     return detail::make_loop<Policy, false, Tag, K>(
         static_cast<double>(n), [&](auto const& ph) { return detail::step_pack<K>(step, ph); }, init...);

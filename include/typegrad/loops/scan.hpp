@@ -74,8 +74,8 @@ struct scan_op {
             typegrad::jvp(detail::loop_workspace<scan_op>(), body, detail::skips<2 + F>(), typegrad::into(next, skip),
                           from, x, y...);
         } catch (std::invalid_argument const& e) {
-            throw std::invalid_argument(std::string("typegrad: tg::scan: a step must give an array of the state's shape ") +
-                                        typegrad::to_string(array_shape(next)) + "; " + e.what());
+            throw std::invalid_argument(detail::cat("typegrad: tg::scan: a step must give an array of the state's shape ",
+                                                    typegrad::to_string(array_shape(next)), "; ", e.what()));
         }
     }
 
@@ -182,8 +182,8 @@ struct scan_op {
 
     template <class E>
     static std::string text(E const& e) {
-        return "scan((s0, s1) -> " + typegrad::to_string(e.operation().body) + ", " +
-               typegrad::to_string(e.template child<0>()) + ", " + typegrad::to_string(e.template child<1>()) + ")";
+        return detail::cat("scan((s0, s1) -> ", typegrad::to_string(e.operation().body), ", ",
+                           typegrad::to_string(e.template child<0>()), ", ", typegrad::to_string(e.template child<1>()), ")");
     }
     template <class E>
     static std::string label(E const& e) {
