@@ -9,6 +9,7 @@
 #include "solvers/newton.hpp"
 #include "solvers/point.hpp"
 #include "solvers/program.hpp"
+#include "solvers/stencil.hpp"
 #include "solvers/tridiagonal.hpp"
 // Matrix-free steps need Eigen's unsupported GMRES (in Debian's libeigen3-dev).
 #if __has_include(<unsupported/Eigen/IterativeSolvers>)

@@ -20,14 +20,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "band_kind.hpp"
 #include "program.hpp"
 
 namespace typegrad::solvers {
-
-struct banded_jacobian {
-    int lower = 1;
-    int upper = 1;
-};
 
 template <>
 inline constexpr bool is_jacobian_kind<banded_jacobian> = true;
