@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
         tg::slice(u, 0_c, tg::end - 2_c) - 2.0 * tg::slice(u, 1_c, tg::end - 1_c) + tg::slice(u, 2_c, tg::end);
     auto const last = tg::slice(u, tg::end - 2_c, tg::end - 1_c) - 2.0 * tg::slice(u, tg::end - 1_c, tg::end);
     auto const F = tg::concat(first, middle, last) + (h * h) * lam * exp(u);
+    // The band the tridiagonal kind relies on is the one the residual's type spans.
+    static_assert(tg::solvers::band_of(decltype(F){}).lower == 1 && tg::solvers::band_of(decltype(F){}).upper == 1);
     // u(1/2) from the two nodes beside it (x_i = (i + 1) h): their mean is O(h^2) accurate.
     long const mid = n / 2 - 1;
     auto const L = 0.5 * tg::sum(tg::slice(u, mid, mid + 2));
