@@ -4,7 +4,7 @@
 //                    -> conv 16 of 8x3x3 + bias -> relu -> max pool 2 -> (B, 16, 5, 5)
 //                    -> reshape (B, 400) -> matmul (400, 10) + bias -> softmax cross-entropy
 //
-//   fashion_mnist_cnn [--epochs 3] [--batch 64] [--rate 0.001] [--limit N] [--csv FILE] [--seed S]
+//   fashion_mnist_cnn [--epochs 3] [--batch 64] [--rate 0.001] [--limit N] [--csv FILE] [--seed S] [--check]
 //
 // The data are Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist, IDX
 // files, gzip-compressed; read through zlib when this example was built with it), or
@@ -12,8 +12,11 @@
 // they are absent the program says so and exits with 0 without training. Per epoch it
 // prints and writes to the CSV file (default fashion_mnist_cnn.csv): the mean training
 // loss over the epoch's batches, the test loss and accuracy over the 10000 test images,
-// and the seconds the epoch took. --limit N trains on the first N images only (a quick
-// run). Not part of the test suite: a full epoch takes a while on two cores.
+// and the seconds the epoch took; a progress bar (loss, examples per second) on stderr when
+// it is a terminal. --limit N trains on the first N images only (a quick run). --check (the
+// test suite's short run: a few hundred images, a fixed seed) also checks two gradient
+// entries against central differences before training and that the training and test
+// losses fall, exits non-zero otherwise, and exits with 77 (skipped) without the data.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -32,6 +35,8 @@
 #if defined(TYPEGRAD_EXAMPLE_ZLIB)
 #include <typegrad/io/idx_gzip.hpp>
 #endif
+
+#include "support/progress.hpp"
 
 namespace tg = typegrad;
 
@@ -85,6 +90,7 @@ dataset load(std::string const& images_path, std::string const& labels_path) {
 
 int main(int argc, char** argv) {
     long epochs = 3, batch = 64, limit = 0;
+    bool check = false;
     double rate = 1e-3;
     std::uint64_t seed = 7;
     std::string csv = "fashion_mnist_cnn.csv";
@@ -95,6 +101,7 @@ int main(int argc, char** argv) {
         if (std::strcmp(argv[i], "--limit") == 0) limit = std::atol(argv[i + 1]);
         if (std::strcmp(argv[i], "--csv") == 0) csv = argv[i + 1];
         if (std::strcmp(argv[i], "--seed") == 0) seed = std::strtoull(argv[i + 1], nullptr, 10);
+        if (std::strcmp(argv[i], "--check") == 0) check = true;
     }
     char const* env = std::getenv("TYPEGRAD_FASHION_MNIST");
     std::string const dir = env && *env ? env : "/usr/share/datasets/fashion-mnist";
@@ -111,7 +118,7 @@ int main(int argc, char** argv) {
                         ", uncompressed: this build has no zlib"
 #endif
             );
-            return 0;
+            return check ? 77 : 0;
         }
     dataset const train = load(files[0], files[1]);
     dataset const test = load(files[2], files[3]);
@@ -170,6 +177,46 @@ int main(int argc, char** argv) {
         accuracy = static_cast<double>(right) / static_cast<double>(test.count);
     };
 
+    int failures = 0;
+    if (check) {
+        // One gradient entry of each layer's kernel against central differences, on the first batch.
+        std::size_t const m = std::min(static_cast<std::size_t>(batch), n_train);
+        for (std::size_t i = 0; i < m; ++i) {
+            std::copy_n(train.pixels.begin() + static_cast<std::ptrdiff_t>(i * 784), 784, xb.begin() + static_cast<std::ptrdiff_t>(i * 784));
+            yb[i] = train.labels[i];
+        }
+        auto const mm = static_cast<std::ptrdiff_t>(m);
+        auto const at = [&] {
+            return tg::value(ws, loss, tg::view(xb.data(), mm, 1, 28, 28), W1v, b1, W2v, b2, W3v, b3, tg::view(yb.data(), mm));
+        };
+        (void)tg::gradient(ws, loss,
+                           tg::gradient_to(tg::skip, tg::view(gW1.data(), 8, 1, 3, 3), gb1, tg::view(gW2.data(), 16, 8, 3, 3),
+                                           gb2, tg::view(gW3.data(), 400, 10), gb3, tg::skip),
+                           tg::view(xb.data(), mm, 1, 28, 28), W1v, b1, W2v, b2, W3v, b3, tg::view(yb.data(), mm));
+        auto const central = [&](std::vector<double>& w, std::size_t k) {
+            double const keep = w[k], e = 1e-6;
+            w[k] = keep + e;
+            double const up = at();
+            w[k] = keep - e;
+            double const down = at();
+            w[k] = keep;
+            return (up - down) / (2 * e);
+        };
+        struct entry {
+            char const* name;
+            std::vector<double>* w;
+            std::vector<double> const* g;
+            std::size_t k;
+        } const entries[] = {{"W1", &W1, &gW1, 4}, {"W2", &W2, &gW2, 100}, {"W3", &W3, &gW3, 1234}};
+        for (auto const& en : entries) {
+            double const fd = central(*en.w, en.k), g = (*en.g)[en.k];
+            bool const ok = std::abs(fd - g) <= 1e-6 * (std::abs(g) + 1e-3);
+            std::printf("check: d loss / d %s[%zu] = %.10g, central difference %.10g%s\n", en.name, en.k, g, fd,
+                        ok ? "" : "  MISMATCH");
+            failures += ok ? 0 : 1;
+        }
+    }
+
     std::FILE* out = std::fopen(csv.c_str(), "w");
     if (out) std::fprintf(out, "epoch,train_loss,test_loss,test_accuracy,seconds\n");
     double test_loss = 0, accuracy = 0;
@@ -177,7 +224,12 @@ int main(int argc, char** argv) {
     std::printf("before training: test loss %.4f, accuracy %.4f\n", test_loss, accuracy);
     if (out) std::fprintf(out, "0,,%.6f,%.6f,0\n", test_loss, accuracy);
     bool finite = true;
+    double const test_loss_before = test_loss;
+    double first_train_loss = 0, last_train_loss = 0;
     for (long epoch = 1; epoch <= epochs; ++epoch) {
+        std::string const label = "epoch " + std::to_string(epoch);
+        long const steps = static_cast<long>((n_train + static_cast<std::size_t>(batch) - 1) / static_cast<std::size_t>(batch));
+        example_support::progress bar(steps, label.c_str(), "examples", static_cast<double>(batch));
         std::shuffle(order.begin(), order.end(), shuffle);
         auto const start = std::chrono::steady_clock::now();
         double sum = 0;
@@ -200,10 +252,14 @@ int main(int argc, char** argv) {
             sum += L;
             ++batches;
             finite = finite && std::isfinite(L);
+            bar.update(static_cast<long>(batches), sum / static_cast<double>(batches));
         }
+        bar.finish();
         double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         evaluate(test_loss, accuracy);
         double const train_loss = batches ? sum / static_cast<double>(batches) : 0.0;
+        if (epoch == 1) first_train_loss = train_loss;
+        last_train_loss = train_loss;
         std::printf("epoch %ld: training loss %.4f, test loss %.4f, test accuracy %.4f, %.1f s\n", epoch, train_loss,
                     test_loss, accuracy, seconds);
         if (out) std::fprintf(out, "%ld,%.6f,%.6f,%.6f,%.3f\n", epoch, train_loss, test_loss, accuracy, seconds);
@@ -212,5 +268,11 @@ int main(int argc, char** argv) {
         std::fclose(out);
         std::printf("per-epoch figures written to %s\n", csv.c_str());
     }
-    return finite ? 0 : 1;
+    if (check) {
+        bool const falls = last_train_loss < first_train_loss && test_loss < test_loss_before;
+        std::printf("check: training loss %.4f -> %.4f, test loss %.4f -> %.4f%s\n", first_train_loss, last_train_loss,
+                    test_loss_before, test_loss, falls ? "" : "  DID NOT FALL");
+        failures += falls ? 0 : 1;
+    }
+    return finite && failures == 0 ? 0 : 1;
 }

@@ -13,7 +13,10 @@ namespace example_support {
 
 class progress {
 public:
-    progress(long total, char const* label) : total_(total), label_(label), on_(isatty(fileno(stderr)) != 0) {}
+    /// `total` steps; the rate is shown in `unit`s per second, `per_step` of them a step
+    /// (examples per second for a training epoch of mini-batches).
+    progress(long total, char const* label, char const* unit = "steps", double per_step = 1.0)
+        : total_(total), label_(label), unit_(unit), per_step_(per_step), on_(isatty(fileno(stderr)) != 0) {}
 
     /// `done` steps finished; `loss` the figure to show beside the bar.
     void update(long done, double loss) {
@@ -27,8 +30,8 @@ public:
         char bar[width + 1];
         for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
         bar[width] = '\0';
-        std::fprintf(stderr, "\r%s [%s] %ld/%ld  loss %.4g  %.0f steps/s", label_, bar, done, total_, loss,
-                     seconds > 0 ? done / seconds : 0.0);
+        std::fprintf(stderr, "\r%s [%s] %ld/%ld  loss %.4g  %.0f %s/s", label_, bar, done, total_, loss,
+                     seconds > 0 ? static_cast<double>(done) * per_step_ / seconds : 0.0, unit_);
         std::fflush(stderr);
     }
     void finish() {
@@ -39,6 +42,8 @@ private:
     using clock = std::chrono::steady_clock;
     long total_;
     char const* label_;
+    char const* unit_;
+    double per_step_;
     bool on_;
     clock::time_point start_ = clock::now();
     clock::time_point last_{};
