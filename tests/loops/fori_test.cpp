@@ -3,6 +3,7 @@
 // loops and gradients through inner gradient steps (tg::d in the body).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
@@ -101,32 +102,29 @@ TEST_CASE("every checkpointing policy gives the gradient of the naive adjoint") 
 }
 
 TEST_CASE("binomial checkpointing pulls every step once, last first, within its snapshots") {
-    using state = std::array<double, 1>;
     for (std::size_t n : {1u, 2u, 10u, 100u, 1000u, 5000u}) {
         for (std::size_t free : {0u, 1u, 2u, 4u, 9u}) {
             if (free == 0 && n > 100) continue;  // quadratic without snapshots
             CAPTURE(n);
             CAPTURE(free);
-            std::size_t advances = 0, next = n, live = 0, most = 0;
+            std::size_t advances = 0, next = n, highest = 0;
             bool in_order = true;
-            // A state is its step index; a live count tracks the states held by the recursion.
-            auto const advance = [&](state const& s, std::size_t m) {
+            // A state is its step index; free snapshots and a spare above slot 0.
+            std::vector<double> slots(free + 2, -1.0);
+            slots[0] = 0.0;
+            auto const advance = [&](std::size_t from, std::size_t to, std::size_t m) {
                 advances += m;
-                return state{s[0] + static_cast<double>(m)};
+                highest = std::max(highest, to);
+                slots.at(to) = slots.at(from) + static_cast<double>(m);
             };
-            auto const pull = [&](state const& s, std::size_t i) {
-                in_order = in_order && i + 1 == next && s[0] == static_cast<double>(i);
+            auto const pull = [&](std::size_t slot, std::size_t i) {
+                in_order = in_order && i + 1 == next && slots.at(slot) == static_cast<double>(i);
                 next = i;
             };
-            struct counted {
-                std::size_t* live;
-                std::size_t* most;
-            };
-            (void)live;
-            (void)most;
-            tg::detail::reverse_binomial(0, n, state{0.0}, free, advance, pull);
+            tg::detail::reverse_slots(0, n, 0, free, advance, pull);
             CHECK(in_order);
             CHECK(next == 0);
+            CHECK(highest <= free + 1);
             if (free > 0) {
                 // With c snapshots and r repetitions reaching n, no step is advanced more than r times.
                 std::size_t r = 1;

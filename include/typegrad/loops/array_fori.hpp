@@ -72,6 +72,7 @@ template <class Owner, class T>
 struct kept_arrays {
     std::vector<T> states;
     std::vector<T> key;
+    std::vector<T> probe;  // a reverse step's start, compared with key
     std::uint64_t owner = 0;
     bool valid = false;
     static kept_arrays& here() {
@@ -85,39 +86,6 @@ struct kept_arrays {
         return true;
     }
 };
-
-/// The reversal of n steps with the states in numbered slots of `size` elements: slot 0
-/// holds the start; advance(from, to, m) moves slot from's state m steps on into slot to;
-/// pull(slot, i) runs step i backwards from the state in that slot. (The scalar loop's
-/// recursion holds its states by value; arrays live in slots.)
-template <class Advance, class Pull>
-void reverse_slots(std::size_t a, std::size_t b, std::size_t slot, std::size_t free, Advance const& advance,
-                   Pull const& pull) {
-    while (b > a) {
-        std::size_t const l = b - a;
-        if (l == 1) {
-            pull(slot, a);
-            return;
-        }
-        if (free == 0) {  // recompute from a for every step, in the one spare slot
-            for (std::size_t j = b; j-- > a;) {
-                if (j == a)
-                    pull(slot, a);
-                else {
-                    advance(slot, slot + 1, j - a);
-                    pull(slot + 1, j);
-                }
-            }
-            return;
-        }
-        std::size_t right = split_for(free, l).right;
-        if (right > l - 1) right = l - 1;
-        std::size_t const m = b - right;
-        advance(slot, slot + 1, m - a);
-        reverse_slots(m, b, slot + 1, free - 1, advance, pull);
-        b = m;
-    }
-}
 
 /// The inner gradient call's sink for an outer operand: p shaped like x where its
 /// gradient g is wanted, else tg::skip.
@@ -161,6 +129,18 @@ constexpr auto skips() {
         std::make_index_sequence<N>{});
 }
 
+/// next = body(in...), the body run as an array program of its own in the loop's workspace; a
+/// result of another shape than the state is refused, naming the loop and the state's shape.
+template <class Owner, class Body, class Next, class... In>
+void body_value(char const* loop, Body const& body, Next const& next, In const&... in) {
+    try {
+        typegrad::jvp(loop_workspace<Owner>(), body, skips<sizeof...(In)>(), typegrad::into(next, skip), in...);
+    } catch (std::invalid_argument const& e) {
+        throw std::invalid_argument(cat("typegrad: ", loop, ": a step must give an array of the state's shape ",
+                                        typegrad::to_string(array_shape(next)), "; ", e.what()));
+    }
+}
+
 }  // namespace detail
 
 namespace ops {
@@ -178,6 +158,8 @@ struct array_fori_op {
     std::ptrdiff_t count = 0;
     std::uint64_t id = 0;  // which loop this is (each tg::fori call makes a new one): its kept states' owner
 
+    // States held in the call's scratch: checkpoints<S> has S + 1 slots for the schedule
+    // (checkpoint.hpp) and one to ping-pong a multi-step advance through.
     static constexpr std::size_t slots = [] {
         if constexpr (std::is_same_v<Policy, store_all>)
             return std::size_t{2};
@@ -202,13 +184,7 @@ struct array_fori_op {
     // One step: next = body(from, outer...), by the body's own array program.
     template <class T, class S, class... X>
     void step(S const& from, array_ref<T, S::rank> const& next, X const&... x) const {
-        try {
-            typegrad::jvp(detail::loop_workspace<array_fori_op>(), body, detail::skips<1 + F>(),
-                          typegrad::into(next, skip), from, x...);
-        } catch (std::invalid_argument const& e) {
-            throw std::invalid_argument(detail::cat("typegrad: tg::fori: a step must give an array of the state's shape ",
-                                                    typegrad::to_string(array_shape(next)), "; ", e.what()));
-        }
+        detail::body_value<array_fori_op>("tg::fori", body, next, from, x...);
     }
 
     template <class T, std::size_t R, class S0, class... Rest>
@@ -299,13 +275,11 @@ struct array_fori_op {
             (detail::add_into(std::get<F + J>(xg), outer[J]), ...);
         };
         std::size_t const n = static_cast<std::size_t>(count);
-        auto& kept = detail::kept_arrays<array_fori_op, T>::here();
-        bool reused = false;
         if constexpr (std::is_same_v<Policy, store_all>) {
-            std::vector<T> key;  // (store_all allocates: it keeps every state anyway)
-            key_of(key, s0, std::get<J>(x)...);
-            reused = kept.matches(id, key) &&
-                     kept.states.size() >= static_cast<std::size_t>((count + 1) * size);
+            auto& kept = detail::kept_arrays<array_fori_op, T>::here();
+            key_of(kept.probe, s0, std::get<J>(x)...);  // (kept, so that it grows once)
+            bool const reused = kept.matches(id, kept.probe) &&
+                                kept.states.size() >= static_cast<std::size_t>((count + 1) * size);
             if (!reused) {  // run forward again, keeping every state
                 kept.valid = false;
                 kept.states.resize(static_cast<std::size_t>((count + 1) * size));
@@ -329,16 +303,9 @@ struct array_fori_op {
                     cur = dst;
                 }
             };
-            if (n <= Policy::snapshots) {
-                for (std::size_t i = 1; i < n; ++i) advance(i - 1, i, 1);
-                for (std::size_t i = n; i-- > 0;) pull(slot0 + static_cast<std::ptrdiff_t>(i) * size);
-            } else {
-                detail::reverse_slots(
-                    0, n, 0, Policy::snapshots - 1, advance,
-                    [&](std::size_t slot, std::size_t) { pull(slot0 + static_cast<std::ptrdiff_t>(slot) * size); });
-            }
+            detail::reverse_in_slots<Policy::snapshots>(
+                n, advance, [&](std::size_t slot, std::size_t) { pull(slot0 + static_cast<std::ptrdiff_t>(slot) * size); });
         }
-        (void)reused;
         if constexpr (wanted<GS>) detail::walk_pair(gs, state_at(abar), [&](std::ptrdiff_t a, std::ptrdiff_t b) { gs.data[a] += abar[b]; });
     }
 

@@ -1,8 +1,8 @@
 // typegrad/loops/checkpoint.hpp: which states a loop's reverse sweep keeps.
 //
 // Reverse mode needs the state before each step, last step first. Two policies:
-// - tg::checkpoints<S> (the default, S = 64): at most S states are held, on the
-//   stack, never on the heap. A loop of n <= S steps stores every state; a longer one
+// - tg::checkpoints<S> (the default, S = 64): at most S + 1 states are held (S snapshots
+//   and a spare), on the stack, never on the heap. A loop of n <= S steps stores every state; a longer one
 //   is reversed by binomial checkpointing (Griewank's revolve): with c free snapshots
 //   and r the least count with C(c + r, c) >= n, the segment is split so that the part
 //   reversed first fits C(c - 1 + r, c - 1) steps, recursively. Each step is computed
@@ -19,7 +19,7 @@
 
 namespace typegrad {
 
-/// Reverse sweeps of a loop hold at most S states (binomial checkpointing beyond S steps).
+/// Reverse sweeps of a loop hold at most S + 1 states (binomial checkpointing beyond S steps).
 template <std::size_t S>
 struct checkpoints {
     static_assert(S >= 1, "typegrad: a loop needs at least one checkpoint");
@@ -73,26 +73,48 @@ constexpr binomial_split split_for(std::size_t c, std::size_t l) {
     return {r, right};
 }
 
-/// Reverses steps [a, b) starting from the state at a, with `free` snapshots left:
-/// advance(s, m) returns s moved m steps on; pull(s, i) runs step i backwards from s.
-template <class State, class Advance, class Pull>
-void reverse_binomial(std::size_t a, std::size_t b, State const& at_a, std::size_t free, Advance const& advance,
-                      Pull const& pull) {
+/// Reverses steps [a, b) from the state in `slot`, with `free` snapshot slots above it (and
+/// one spare above those): advance(from, to, m) puts slot from's state moved m steps on into
+/// slot to; pull(slot, i) runs step i backwards from the state in that slot. States live in
+/// numbered slots, so a scalar state (a small array) and an array state (a buffer) share it.
+template <class Advance, class Pull>
+void reverse_slots(std::size_t a, std::size_t b, std::size_t slot, std::size_t free, Advance const& advance,
+                   Pull const& pull) {
     while (b > a) {
         std::size_t const l = b - a;
         if (l == 1) {
-            pull(at_a, a);
+            pull(slot, a);
             return;
         }
-        if (free == 0) {  // recompute from a for every step
-            for (std::size_t j = b; j-- > a;) pull(advance(at_a, j - a), j);
+        if (free == 0) {  // recompute from a for every step, in the spare slot
+            for (std::size_t j = b; j-- > a;) {
+                if (j == a)
+                    pull(slot, a);
+                else {
+                    advance(slot, slot + 1, j - a);
+                    pull(slot + 1, j);
+                }
+            }
             return;
         }
         std::size_t right = split_for(free, l).right;
         if (right > l - 1) right = l - 1;
         std::size_t const m = b - right;
-        reverse_binomial(m, b, advance(at_a, m - a), free - 1, advance, pull);
+        advance(slot, slot + 1, m - a);
+        reverse_slots(m, b, slot + 1, free - 1, advance, pull);
         b = m;  // then [a, m) with the same snapshots
+    }
+}
+
+/// Reverses n steps from the state in slot 0 with S + 1 slots: every state in its own slot
+/// when n <= S, else binomial checkpointing with S - 1 free snapshots and a spare.
+template <std::size_t S, class Advance, class Pull>
+void reverse_in_slots(std::size_t n, Advance const& advance, Pull const& pull) {
+    if (n <= S) {
+        for (std::size_t i = 1; i < n; ++i) advance(i - 1, i, 1);
+        for (std::size_t i = n; i-- > 0;) pull(i, i);
+    } else {
+        reverse_slots(0, n, 0, S - 1, advance, pull);
     }
 }
 
@@ -105,15 +127,11 @@ struct loop_reversal<checkpoints<S>, T, K> {
     static constexpr bool keeps_states = false;
     template <class Owner, class Advance, class Pull>
     static void run(std::size_t n, state const& s0, Advance const& advance, Pull const& pull, T const*, std::size_t) {
-        if (n <= S) {
-            state kept[S];
-            kept[0] = s0;
-            for (std::size_t i = 1; i < n; ++i) kept[i] = advance(kept[i - 1], 1);
-            for (std::size_t i = n; i-- > 0;) pull(kept[i], i);
-        } else {
-            // One snapshot holds s0 (the caller's); S - 1 are free for the recursion.
-            reverse_binomial(0, n, s0, S - 1, advance, pull);
-        }
+        state slots[S + 1];
+        slots[0] = s0;
+        reverse_in_slots<S>(
+            n, [&](std::size_t from, std::size_t to, std::size_t m) { slots[to] = advance(slots[from], m); },
+            [&](std::size_t slot, std::size_t i) { pull(slots[slot], i); });
     }
 };
 

@@ -278,7 +278,8 @@ struct fori_op {
             // Keep the state before every step, with the numbers it started from.
             auto& kept = detail::kept_states<fori_op, T, K>::here();
             kept.valid = false;
-            key_of(x, rc, count_or_zero(vals, c), kept.key);
+            kept.key.resize(key_size);
+            key_of(x, rc, vals, c, kept.key.data());
             std::size_t s = 0;
             auto const keep = [&] {
                 if (kept.states.size() <= s) kept.states.resize(s + 1 + s / 2);
@@ -310,20 +311,16 @@ struct fori_op {
         for (std::size_t i = 0; i < K; ++i) vals[k + i] = x[i];
     }
 
-    template <class T>
-    static T count_or_zero(T const* vals, detail::child_positions c) {
-        if constexpr (While)
-            return T(0);
-        else
-            return static_cast<T>(count(vals, c));
-    }
     // What a loop starts from: its state and outer variables, its numbers and its count.
+    static constexpr std::size_t key_size = inputs + C + 1;
     template <class T>
-    static void key_of(point<T> const& x, T const* rc, T n, std::vector<T>& key) {
-        key.resize(inputs + C + 1);
+    static void key_of(point<T> const& x, T const* rc, T const* vals, detail::child_positions c, T* key) {
         for (std::size_t i = 0; i < inputs; ++i) key[i] = x[i];
         for (std::size_t j = 0; j < C; ++j) key[inputs + j] = rc[j];
-        key[inputs + C] = n;
+        if constexpr (While)
+            key[inputs + C] = T(0);
+        else
+            key[inputs + C] = static_cast<T>(count(vals, c));
     }
 
     template <std::size_t Carries, std::size_t First, class T>
@@ -333,14 +330,12 @@ struct fori_op {
         T rc[C == 0 ? 1 : C];
         numbers(vals, c, rc);
         point<T> const x0 = start(vals, c);
-        T start_key[inputs + C + 1];
-        for (std::size_t i = 0; i < inputs; ++i) start_key[i] = x0[i];
-        for (std::size_t j = 0; j < C; ++j) start_key[inputs + j] = rc[j];
-        start_key[inputs + C] = count_or_zero(vals, c);
+        T start_key[key_size];
+        key_of(x0, rc, vals, c, start_key);
         std::size_t n = 0;
         if constexpr (While && detail::loop_reversal<Policy, T, K>::keeps_states) {
             auto const& kept = detail::kept_states<fori_op, T, K>::here();
-            n = kept.matches(start_key, inputs + C + 1) ? kept.steps : steps(vals, c, rc, x0);
+            n = kept.matches(start_key, key_size) ? kept.steps : steps(vals, c, rc, x0);
         } else
             n = steps(vals, c, rc, x0);
         state a{};
@@ -368,7 +363,7 @@ struct fori_op {
             for (std::size_t i = 0; i < K; ++i) a[i] = g[i];
             for (std::size_t j = 0; j < F; ++j) outer[j] += g[K + j];
         };
-        detail::loop_reversal<Policy, T, K>::template run<fori_op>(n, s0, move_on, pull, start_key, inputs + C + 1);
+        detail::loop_reversal<Policy, T, K>::template run<fori_op>(n, s0, move_on, pull, start_key, key_size);
         for (std::size_t i = 0; i < inputs; ++i) {
             if (((Carries >> (1 + i)) & 1u) == 0) continue;
             T const v = i < K ? a[i] : outer[i - K];
@@ -577,8 +572,8 @@ auto step_pack(Step const& step, Ph const& ph) {
 /// (u, v) and returning a std::tuple (or tg::outputs) of the next two. The step may read
 /// outer variables (their gradient gathers over all steps), hold run-time numbers, and
 /// contain tg::d of its state (gradients through inner gradient steps). Reverse mode
-/// keeps at most 64 states (binomial checkpointing beyond); tg::fori<tg::store_all> keeps
-/// all of them, tg::fori<tg::checkpoints<S>> at most S.
+/// keeps at most 65 states (64 and a spare) (binomial checkpointing beyond); tg::fori<tg::store_all> keeps
+/// all of them, tg::fori<tg::checkpoints<S>> at most S + 1.
 template <class Policy = checkpoints<64>, std::integral Count, class Step, class... Init>
 auto fori(Count n, Step const& step, Init const&... init) {
     static_assert(sizeof...(Init) > 0, "typegrad: tg::fori(n, step, initial state...) needs an initial state");

@@ -70,13 +70,7 @@ struct scan_op {
 
     template <class T, class S, class X, class... Y>
     void step(S const& from, array_ref<T, S::rank> const& next, X const& x, Y const&... y) const {
-        try {
-            typegrad::jvp(detail::loop_workspace<scan_op>(), body, detail::skips<2 + F>(), typegrad::into(next, skip),
-                          from, x, y...);
-        } catch (std::invalid_argument const& e) {
-            throw std::invalid_argument(detail::cat("typegrad: tg::scan: a step must give an array of the state's shape ",
-                                                    typegrad::to_string(array_shape(next)), "; ", e.what()));
-        }
+        detail::body_value<scan_op>("tg::scan", body, next, from, x, y...);
     }
 
     template <class T, std::size_t R, class H, class XS, class... Rest>
