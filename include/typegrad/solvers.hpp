@@ -9,6 +9,8 @@
 #include "solvers/newton.hpp"
 #include "solvers/point.hpp"
 #include "solvers/program.hpp"
+#include "solvers/pattern.hpp"
+#include "solvers/sparse.hpp"
 #include "solvers/stencil.hpp"
 #include "solvers/tridiagonal.hpp"
 // Matrix-free steps need Eigen's unsupported GMRES (in Debian's libeigen3-dev).

@@ -172,6 +172,8 @@ class system {
 public:
     system(F const& f, Kind kind, Eigen::Index n, Params const&... p) : f_(f), params_(p...), n_(n), lin_(kind) {
         lin_.resize(n);
+        // A kind that reads its structure from the residual (sparse_jacobian) does it once, here.
+        if constexpr (requires { lin_.bind(*this); }) lin_.bind(*this);
     }
 
     Eigen::Index size() const { return n_; }
@@ -202,6 +204,13 @@ public:
         check(x.size(), n_);
         lin_.assemble(*this, x.data());
     }
+    /// Forms J(x) without factorising it, for the kinds that can (sparse_jacobian).
+    void fill_jacobian(Eigen::Ref<Eigen::VectorXd const> x)
+        requires requires(detail::linear_system<Kind>& l, system& s) { l.fill(s, x.data()); }
+    {
+        check(x.size(), n_);
+        lin_.fill(*this, x.data());
+    }
     /// b <- J^-1 b and b <- J^-T b with the J of the last linearise.
     void solve(Eigen::Ref<Eigen::VectorXd> b) {
         check(b.size(), n_);
@@ -212,7 +221,7 @@ public:
         lin_.solve_transposed(*this, b);
     }
     /// The last linearise's Jacobian, for the kinds that form one: an Eigen::MatrixXd (dense), a
-    /// tridiagonal_matrix, a banded_matrix.
+    /// tridiagonal_matrix, a banded_matrix, an Eigen::SparseMatrix<double> (sparse_jacobian).
     auto const& jacobian() const
         requires requires(detail::linear_system<Kind> const& l) { l.matrix(); }
     {
