@@ -92,7 +92,7 @@ TEST_CASE("a loop over a matrix state with a matrix product, under every policy 
     }
 }
 
-TEST_CASE("an array loop with a number among its outer variables; its printout") {
+TEST_CASE("an array loop with a number among its outer variables, its printout") {
     auto const x = tg::named<0, "x">();
     auto const a = tg::named<1, "a">();
     // x <- x - a * (x - mean(x)): the spread shrinks by (1 - a) per step; the mean stays.

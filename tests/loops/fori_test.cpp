@@ -191,7 +191,7 @@ TEST_CASE("the results of a loop as outputs of a Jacobian, in both modes") {
     CHECK(det == doctest::Approx(1.0).epsilon(1e-12));
 }
 
-TEST_CASE("outer variables and run-time numbers in the body; a loop's value as another's input") {
+TEST_CASE("outer variables and run-time numbers in the body, a loop's value as another's input") {
     auto const x = tg::named<0, "x">(); auto const a = tg::named<1, "a">();
     double const h = 0.1, k = 3.0;
     auto const inner = tg::fori(5, [&](auto s) { return s + h * (a - s) * k; }, x);
@@ -265,7 +265,7 @@ TEST_CASE("a loop prints as one node with its body") {
     CHECK(dot.find("label=\"fori(7, (s0) -> outputs(((s0 * a) + 0.5)), y)\"") != std::string::npos);
 }
 
-TEST_CASE("a loop of a constant state has a zero gradient; an unused state number gets none") {
+TEST_CASE("a loop of a constant state has a zero gradient, an unused state number gets none") {
     auto const a = tg::named<0, "a">();
     auto const c = tg::fori(3, [](auto s) { return s * 2.0; }, 1.0);
     auto const g = tg::gradient(c + a, 5.0);

@@ -9,7 +9,7 @@
 
 namespace tg = typegrad;
 
-TEST_CASE("a while loop stops where its condition fails; its derivative is that of the steps it took") {
+TEST_CASE("a while loop stops where its condition fails, its derivative is that of the steps it took") {
     auto const s = tg::named<0, "s">();
     auto const a = tg::named<1, "a">();
     auto const grow = tg::while_loop([](auto v) { return v < 10.0; }, [&](auto v) { return v * a; }, s);

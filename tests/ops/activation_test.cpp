@@ -59,7 +59,7 @@ TEST_CASE("softplus: value log(1 + e^x) and derivative sigmoid(x)") {
     check_unary_at(tg::softplus(x), 0.0, std::log(2.0), 0.5);
 }
 
-TEST_CASE("softplus at large arguments: softplus(1000) = 1000, not inf; the left tail is 0") {
+TEST_CASE("softplus at large arguments: softplus(1000) = 1000, not inf, the left tail is 0") {
     auto [x] = tg::vars<1>();
     check_unary_at(tg::softplus(x), 1000.0, 1000.0, 1.0);
     check_unary_at(tg::softplus(x), 800.0, 800.0, 1.0);

@@ -188,7 +188,7 @@ TEST_CASE("a small composite: x * y - x / (1 + y) against its closed form and di
     check_binary_fd(f, {{1.5, 0.5}, {-2.0, 3.0}, {0.25, -0.5}});
 }
 
-TEST_CASE("float evaluation stays float; integers are evaluated as double") {
+TEST_CASE("float evaluation stays float, integers are evaluated as double") {
     auto [x, y] = tg::vars<2>();
     auto const f = x * y + x / y - 1.0 * y;
 

@@ -47,7 +47,7 @@ TEST_CASE("log: value and derivative 1/x") {
     check_unary_fd(f, {0.3, 1.0, 2.5, 10.0, 1e3});
 }
 
-TEST_CASE("log: log(0) = -inf with derivative +inf; inf and nan") {
+TEST_CASE("log: log(0) = -inf with derivative +inf, inf and nan") {
     auto [x] = tg::vars<1>();
     auto const f = tg::log(x);
     check_unary_at(f, 0.0, -inf, inf);
@@ -55,7 +55,7 @@ TEST_CASE("log: log(0) = -inf with derivative +inf; inf and nan") {
     check_unary_at(f, qnan, qnan, qnan);
 }
 
-TEST_CASE("log: a negative argument gives nan; the derivative is still the formula 1/x (exp_log.hpp)") {
+TEST_CASE("log: a negative argument gives nan, the derivative is still the formula 1/x (exp_log.hpp)") {
     auto [x] = tg::vars<1>();
     auto const f = tg::log(x);
     check_unary_at(f, -1.0, qnan, -1.0);
@@ -118,7 +118,7 @@ TEST_CASE("sqrt: value and derivative 1/(2 sqrt x)") {
     check_unary_fd(f, {0.25, 1.0, 2.0, 9.0, 1e4});
 }
 
-TEST_CASE("sqrt: sqrt'(0) = +inf; negative arguments give nan") {
+TEST_CASE("sqrt: sqrt'(0) = +inf, negative arguments give nan") {
     auto [x] = tg::vars<1>();
     auto const f = tg::sqrt(x);
     check_unary_at(f, 0.0, 0.0, inf);
@@ -137,7 +137,7 @@ TEST_CASE("cbrt: value and derivative 1/(3 cbrt(x)^2), negative arguments includ
     check_unary_fd(f, {-8.0, -0.5, 0.125, 1.0, 2.0, 64.0});
 }
 
-TEST_CASE("cbrt: cbrt'(0) = +inf; inf and nan") {
+TEST_CASE("cbrt: cbrt'(0) = +inf, inf and nan") {
     auto [x] = tg::vars<1>();
     auto const f = tg::cbrt(x);
     check_unary_at(f, 0.0, 0.0, inf);

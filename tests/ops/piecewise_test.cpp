@@ -54,7 +54,7 @@ TEST_CASE("relu: max(x, 0) with derivative 1 for x > 0, 0 for x < 0") {
     check_unary_fd(tg::relu(x), {-3.5, -0.25, 0.5, 2.0});
 }
 
-TEST_CASE("relu at the kink and the edges: relu'(0) = 0; relu(nan) = nan with derivative 0") {
+TEST_CASE("relu at the kink and the edges: relu'(0) = 0, relu(nan) = nan with derivative 0") {
     auto [x] = tg::vars<1>();
     check_unary_at(tg::relu(x), 0.0, 0.0, 0.0);
     check_unary_at(tg::relu(x), -0.0, 0.0, 0.0);

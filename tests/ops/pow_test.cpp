@@ -121,7 +121,7 @@ TEST_CASE("pow(x, y) with a run-time exponent: partials y x^(y-1) and log(x) x^y
     check_binary_fd(f, {{1.5, 0.5}, {2.0, 3.0}, {0.3, -1.7}, {10.0, 0.25}, {0.5, 2.5}});
 }
 
-TEST_CASE("pow(a, b) conventions: d/da = 0 where b = 0; d/db = 0 where a = 0; d/db = nan for a < 0") {
+TEST_CASE("pow(a, b) conventions: d/da = 0 where b = 0, d/db = 0 where a = 0, d/db = nan for a < 0") {
     auto [x, y] = tg::vars<2>();
     auto const f = tg::pow(x, y);
     // b = 0: pow(a, 0) is the constant 1, even at a = 0 and a < 0.

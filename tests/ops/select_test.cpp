@@ -85,7 +85,7 @@ TEST_CASE("select: value and derivative of the branch taken") {
     check_binary_at(f, 1.0, 1.0, 3.0, 0.0, 3.0);
 }
 
-TEST_CASE("select with numbers and constants as branches; abs and relu written with select") {
+TEST_CASE("select with numbers and constants as branches, abs and relu written with select") {
     auto [x] = tg::vars<1>();
     std::initializer_list<double> const xs = {-2.0, -0.5, 0.5, 3.0};
     check_unary(

@@ -59,7 +59,7 @@ TEST_CASE("asin, acos: values and derivatives +-1 / sqrt(1 - x^2)") {
     check_unary_fd(tg::acos(x), {-0.7, -0.5, -0.1, 0.0, 0.25, 0.7});
 }
 
-TEST_CASE("asin, acos at +-1: derivative +inf (asin) and -inf (acos); outside [-1, 1] nan") {
+TEST_CASE("asin, acos at +-1: derivative +inf (asin) and -inf (acos), outside [-1, 1] nan") {
     auto [x] = tg::vars<1>();
     // asin increases on [-1, 1]: its derivative 1 / sqrt(1 - x^2) tends to +inf at both ends.
     check_unary_at(tg::asin(x), 1.0, pi / 2, inf);

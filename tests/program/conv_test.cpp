@@ -111,7 +111,7 @@ TEST_CASE("conv2d values equal the seven-loop definition at random shapes, strid
     }
 }
 
-TEST_CASE("conv2d with one stride and padding for both axes; an input read through strides") {
+TEST_CASE("conv2d with one stride and padding for both axes, an input read through strides") {
     auto [X, W] = tg::vars<"X", "W">();
     arr<4> x(2, 3, 6, 5), w(4, 3, 3, 3);
     fill_uniform(x, 3);
@@ -293,7 +293,7 @@ TEST_CASE("max_pool2d and avg_pool2d values equal their definitions") {
     CHECK(g.v == gs.v);
 }
 
-TEST_CASE("pooling adjoints against central differences; max pooling's ties go to the first element") {
+TEST_CASE("pooling adjoints against central differences, max pooling's ties go to the first element") {
     auto [X, C] = tg::vars<"X", "C">();
     arr<4> x(2, 2, 7, 6);
     fill_uniform(x, 21);
@@ -357,7 +357,7 @@ TEST_CASE("pooling adjoints against central differences; max pooling's ties go t
     }
 }
 
-TEST_CASE("bad shapes raise std::invalid_argument naming both shapes; nothing is written") {
+TEST_CASE("bad shapes raise std::invalid_argument naming both shapes, nothing is written") {
     auto [X, W] = tg::vars<"X", "W">();
     auto expect_error = [&](auto const& e, arr<4>& out, auto const&... in) {
         out.v.assign(out.v.size(), 42.0);

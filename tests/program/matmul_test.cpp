@@ -124,7 +124,7 @@ TEST_CASE("matmul adjoints against central differences") {
     }
 }
 
-TEST_CASE("dot contracts the last axis and broadcasts the others; operands may be expressions") {
+TEST_CASE("dot contracts the last axis and broadcasts the others, operands may be expressions") {
     auto [A, x] = tg::vars<"A", "x">();
     arr<2> a(3, 4);
     arr<1> v(4);
@@ -146,7 +146,7 @@ TEST_CASE("dot contracts the last axis and broadcasts the others; operands may b
     CHECK(gradient_error(value, v, gv) < 1e-8);
 }
 
-TEST_CASE("matmul shape errors name the operation and both shapes; nothing is written") {
+TEST_CASE("matmul shape errors name the operation and both shapes, nothing is written") {
     auto [X, W] = tg::vars<"X", "W">();
     arr<2> x(5, 3), w(4, 10), out(5, 10);
     out.v.assign(out.v.size(), 42.0);

@@ -36,7 +36,7 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 namespace tg = typegrad;
 using namespace typegrad::literals;
 
-TEST_CASE("a warm system allocates nothing; a Newton solve allocates the same whatever its iteration count") {
+TEST_CASE("a warm system allocates nothing, a Newton solve allocates the same whatever its iteration count") {
     int const n = 40;
     double const h = 1.0 / (n + 1);
     auto [u, lam] = tg::vars<"u", "lambda">();

@@ -12,7 +12,7 @@
 
 namespace tg = typegrad;
 
-TEST_CASE("tg::jvp_each equals one tg::jvp per set of directions; errors leave the sinks untouched") {
+TEST_CASE("tg::jvp_each equals one tg::jvp per set of directions, errors leave the sinks untouched") {
     auto [x, w, s] = tg::vars<"x", "w", "s">();
     auto const F = tg::concat(tg::slice(x, 1, tg::end) * w, exp(tg::slice(x, 0, 1)) * s) + tg::sum(x * x);
     std::vector<double> xv{0.3, -0.2, 0.7, 1.1}, wv{2.0, -1.0, 0.5};

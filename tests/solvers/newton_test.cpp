@@ -61,7 +61,7 @@ TEST_CASE("the coloured tridiagonal Jacobian of a 3-point stencil is the closed 
     }
 }
 
-TEST_CASE("Thomas solves agree with Eigen's LU, transposed too; a singular matrix is refused untouched") {
+TEST_CASE("Thomas solves agree with Eigen's LU, transposed too, a singular matrix is refused untouched") {
     int const n = 9;
     tg::solvers::tridiagonal_matrix A(n);
     Eigen::MatrixXd D = Eigen::MatrixXd::Zero(n, n);

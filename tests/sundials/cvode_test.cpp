@@ -110,7 +110,7 @@ TEST_CASE("the Jacobian callback fills dense and band matrices with the hand-wri
     CHECK(sys.last_error()[0] == '\0');
 }
 
-TEST_CASE("J v is the Jacobian times v; the right-hand side is f, and depends on t") {
+TEST_CASE("J v is the Jacobian times v, the right-hand side is f, and depends on t") {
     auto sys = tg::sundials::make_cvode_system<3>(robertson);
     vector y(3), v(3), jv(3), fy(3), tmp(3), f(3), f_hand(3);
     std::mt19937 gen(4);

@@ -147,7 +147,7 @@ TEST_CASE("trace: the same table from a callable and from an expression") {
     CHECK(from_callable.rows[2].definition == "w1 * w2");
 }
 
-TEST_CASE("trace: markdown has a header, a separator and one row per intermediate; text has every definition") {
+TEST_CASE("trace: markdown has a header, a separator and one row per intermediate, text has every definition") {
     auto const fwd = tg::trace_forward(p2(), std::array{x1v, x2v}, std::array{1.0, 0.0});
     auto const rev = tg::trace_reverse(p2(), std::array{x1v, x2v});
     for (auto const* t : {&fwd, &rev}) {

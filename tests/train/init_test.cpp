@@ -42,7 +42,7 @@ TEST_CASE("the generator is splitmix64") {
     }
 }
 
-TEST_CASE("he_normal: mean 0 and variance 2 / fan_in within sampling bounds; the same seed, the same numbers") {
+TEST_CASE("he_normal: mean 0 and variance 2 / fan_in within sampling bounds, the same seed, the same numbers") {
     // Kernels (O, C, KH, KW) = (64, 8, 5, 5): fan_in = 200, 12800 elements... drawn 8 times over for the check.
     std::vector<double> w(64 * 8 * 5 * 5 * 8);
     tg::array_ref<double, 4> const k{w.data(), {512, 8, 5, 5}, {200, 25, 5, 1}};
@@ -80,7 +80,7 @@ TEST_CASE("glorot_uniform: inside +-sqrt(6 / (fan_in + fan_out)), variance a^2 /
     CHECK(std::abs(m.variance - var) < 5.0 * a * a * std::sqrt(1.0 / 5 - 1.0 / 9) / std::sqrt(n));
 }
 
-TEST_CASE("he_uniform and glorot_normal; explicit fans; fans from shapes") {
+TEST_CASE("he_uniform and glorot_normal, explicit fans, fans from shapes") {
     std::vector<double> w(100000);
     tg::array_ref<double, 1> const v{w.data(), {100000}, {1}};
     tg::train::generator gen(9);
