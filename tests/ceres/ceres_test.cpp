@@ -42,7 +42,7 @@ auto typegrad_residual(double x, double y) {
 
 }  // namespace
 
-TEST_CASE("a typegrad residual's Jacobian blocks equal Ceres's automatic derivatives; both fits find the truth") {
+TEST_CASE("a typegrad residual's Jacobian blocks equal Ceres's automatic derivatives, and both fits find the truth") {
     double const a0 = 2.0, b0 = -0.7, c0 = 0.5;
     std::vector<double> xs, ys;
     for (int i = 0; i < 25; ++i) {
