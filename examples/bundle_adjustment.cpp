@@ -7,7 +7,8 @@
 //   bundle_adjustment problem.txt       a BAL file (grail.cs.washington.edu/projects/bal, unpacked)
 //
 // Each observation is one typegrad cost function (tg::ceres::make_cost_function<9, 3>) holding
-// its (x, y) as run-time constants. The generated problem has exact observations and a known
+// its (x, y) as run-time constants, in forward mode (faster than reverse for this residual:
+// benchmarks/bundle_adjustment.cpp). The generated problem has exact observations and a known
 // solution; two cameras are held constant (they fix the gauge) and the program exits non-zero
 // unless the final cost is below 1e-12 and every parameter is recovered to 1e-7.
 #include <ceres/ceres.h>
@@ -33,7 +34,7 @@ namespace {
 ceres::Solver::Summary solve(tg::io::bal_problem& p, std::size_t held, bool exact) {
     ceres::Problem problem;
     for (auto const& o : p.observations)
-        problem.AddResidualBlock(tg::ceres::make_cost_function<9, 3>(example_ba::snavely_residual(o.x, o.y), tg::reverse{}),
+        problem.AddResidualBlock(tg::ceres::make_cost_function<9, 3>(example_ba::snavely_residual(o.x, o.y)),
                                  nullptr, p.camera(o.camera), p.point(o.point));
     for (std::size_t i = 0; i < held; ++i) problem.SetParameterBlockConstant(p.camera(i));
     ceres::Solver::Options options;
