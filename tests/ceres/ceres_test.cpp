@@ -42,7 +42,7 @@ auto typegrad_residual(double x, double y) {
 
 }  // namespace
 
-TEST_CASE("a typegrad residual's Jacobian blocks equal Ceres's automatic derivatives; both fits find the truth") {
+TEST_CASE("a typegrad residual's Jacobian blocks equal Ceres's automatic derivatives, and both fits find the truth") {
     double const a0 = 2.0, b0 = -0.7, c0 = 0.5;
     std::vector<double> xs, ys;
     for (int i = 0; i < 25; ++i) {
@@ -112,4 +112,36 @@ TEST_CASE("a typegrad residual's Jacobian blocks equal Ceres's automatic derivat
     CHECK(s1.iterations.size() == s2.iterations.size());
     CHECK(std::abs(ab1[0] - ab2[0]) < 1e-12);
     CHECK(std::abs(c1 - c2) < 1e-12);
+}
+
+TEST_CASE("a residual written over parameter blocks, as a Ceres functor is, gives the same cost function") {
+    double const x = 0.8, y = 1.7;
+    // One std::tuple of typegrad variables per block.
+    auto const over_blocks = [x, y](auto const& ab, auto const& c) {
+        auto const& [a, b] = ab;
+        return tg::outputs(y - (a * exp(b * x) + std::get<0>(c)));
+    };
+    auto const over_coordinates = [x, y](auto a, auto b, auto c) { return tg::outputs(y - (a * exp(b * x) + c)); };
+    std::unique_ptr<ceres::CostFunction> const blocks(tg::ceres::make_cost_function<2, 1>(over_blocks));
+    std::unique_ptr<ceres::CostFunction> const blocks_reverse(
+        tg::ceres::make_cost_function<2, 1>(over_blocks, tg::reverse{}));
+    std::unique_ptr<ceres::CostFunction> const coordinates(tg::ceres::make_cost_function<2, 1>(over_coordinates));
+    ceres::AutoDiffCostFunction<model_residual, 1, 2, 1> const jet(new model_residual{x, y});
+    CHECK(blocks->num_residuals() == 1);
+    CHECK(blocks->parameter_block_sizes() == std::vector<int>{2, 1});
+    double ab[2] = {1.3, -0.4}, c[1] = {0.25};
+    double const* params[2] = {ab, c};
+    double r[4] = {}, ja[4][2] = {}, jc[4][1] = {};
+    ceres::CostFunction const* fs[4] = {blocks.get(), blocks_reverse.get(), coordinates.get(), &jet};
+    for (int k = 0; k < 4; ++k) {
+        double* jac[2] = {ja[k], jc[k]};
+        REQUIRE(fs[k]->Evaluate(params, &r[k], jac));
+    }
+    for (int k = 0; k < 3; ++k) {
+        CHECK(r[k] == doctest::Approx(r[3]).epsilon(1e-15));
+        CHECK(ja[k][0] == doctest::Approx(ja[3][0]).epsilon(1e-15));
+        CHECK(ja[k][1] == doctest::Approx(ja[3][1]).epsilon(1e-15));
+        CHECK(jc[k][0] == doctest::Approx(jc[3][0]).epsilon(1e-15));
+    }
+    CHECK(ja[0][1] != 0.0);
 }
