@@ -125,7 +125,7 @@ solved solve(int m, double lambda, bool report) {
                             .lpNorm<Eigen::Infinity>();
     std::printf("pattern from the type and the index arrays: %lld entries (5-point stencil: %d), %d colours, %.3f ms\n",
                 static_cast<long long>(pattern.nonzeros()), 5 * n - 4 * m, colours.count, pattern_s * 1e3);
-    std::printf("one residual %.3f ms; one Jacobian (a value pass, %d tangent passes, the gather) %.3f ms = %.2f "
+    std::printf("one residual %.3f ms; one Jacobian (a value pass, %d colours as lanes of tangent passes, the gather) %.3f ms = %.2f "
                 "residuals; hand-written values %.3f ms (ratio %.1f); Jacobian + SparseLU factorisation %.3f ms\n",
                 t_res * 1e3, colours.count, t_jac * 1e3, t_jac / t_res, t_hand * 1e3, t_jac / t_hand, t_lin * 1e3);
     check(diff < 1e-15, "the coloured Jacobian equals the hand-written one");

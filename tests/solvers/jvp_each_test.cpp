@@ -51,3 +51,36 @@ TEST_CASE("tg::jvp_each equals one tg::jvp per set of directions, errors leave t
     for (double e : a) CHECK(e == 7.0);
     for (double e : bad) CHECK(e == 7.0);
 }
+
+TEST_CASE("tg::jvp_each runs its sets as lanes of shared passes: any count, strided tangents, each as its own tg::jvp") {
+    // Sets run four at a time; 1, 4, 5 and 9 sets cover full, partial and single-lane passes.
+    auto [x, c] = tg::vars<"x", "c">();
+    auto const F = tg::concat(tg::slice(x, 0, 1), tg::slice(x, 0, tg::end - 1)) * exp(x) + c * tg::mean(sin(x)) + x / c;
+    int const n = 300;  // more than one block of elements
+    std::vector<double> xv(n);
+    for (int i = 0; i < n; ++i) xv[std::size_t(i)] = std::cos(0.37 * i);
+    for (int sets : {1, 4, 5, 9}) {
+        CAPTURE(sets);
+        using dirs = decltype(tg::along(tg::view(xv), 0.0));
+        std::vector<std::vector<double>> v(static_cast<std::size_t>(sets), std::vector<double>(std::size_t(n)));
+        std::vector<dirs> d;
+        for (int k = 0; k < sets; ++k) {
+            for (int i = 0; i < n; ++i) v[std::size_t(k)][std::size_t(i)] = std::sin(1.0 + k + 0.11 * i * (k + 1));
+            d.push_back(tg::along(tg::view(v[std::size_t(k)]), 0.25 * k));
+        }
+        // Tangents written with stride 2 into one buffer (every other entry stays as it was).
+        std::vector<double> buf(std::size_t(sets) * 2 * n, -5.0);
+        std::vector<tg::array_ref<double, 1>> outs;
+        for (int k = 0; k < sets; ++k) outs.push_back(tg::array_ref<double, 1>{buf.data() + 2 * n * k, {n}, {2}});
+        tg::workspace ws;
+        tg::jvp_each(ws, F, std::span<dirs const>(d), std::span<tg::array_ref<double, 1> const>(outs), xv, 1.7);
+        for (int k = 0; k < sets; ++k) {
+            std::vector<double> y(n), yd(n);
+            tg::jvp(F, d[std::size_t(k)], tg::into(y, yd), xv, 1.7);
+            for (int i = 0; i < n; ++i) {
+                CHECK(buf[std::size_t(2 * n * k + 2 * i)] == doctest::Approx(yd[std::size_t(i)]).epsilon(1e-14));
+                CHECK(buf[std::size_t(2 * n * k + 2 * i + 1)] == -5.0);
+            }
+        }
+    }
+}

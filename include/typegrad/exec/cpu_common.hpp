@@ -224,6 +224,10 @@ T const* stage_input(A const& a, walk const& w, dims const& it, std::ptrdiff_t e
 /// Writes a block's results, kept in a buffer, to a destination walked with gaps or in another order.
 template <class T>
 void scatter(T* data, walk const& w, dims const& it, std::ptrdiff_t e0, std::ptrdiff_t n, T const* buffer) {
+    if (w.flat) {
+        for (std::ptrdiff_t l = 0; l < n; ++l) data[e0 + l] = buffer[l];
+        return;
+    }
     offset_counter c(it, w, e0);
     for (std::ptrdiff_t l = 0; l < n; ++l, c.advance(it, w)) data[c.offset] = buffer[l];
 }

@@ -105,13 +105,13 @@ struct linear_system<banded_jacobian> {
         LU.bands.setZero(n, kind.lower + kind.upper + 1);
         V.setZero(n, std::min<Eigen::Index>(n, kind.lower + kind.upper + 1));
         jv.setZero(n, std::min<Eigen::Index>(n, kind.lower + kind.upper + 1));
+        for (Eigen::Index c = 0; c < V.cols(); ++c)
+            for (Eigen::Index j = 0; j < n; ++j) V(j, c) = j % V.cols() == c ? 1.0 : 0.0;
     }
     template <class Sys>
     void assemble(Sys& sys, double const* x) {
         Eigen::Index const n = V.rows(), colours = jv.cols();
-        for (Eigen::Index c = 0; c < colours; ++c)
-            for (Eigen::Index j = 0; j < n; ++j) V(j, c) = j % colours == c ? 1.0 : 0.0;
-        sys.apply_jacobian_each(x, V, jv);  // one value pass, one tangent pass per colour
+        sys.apply_jacobian_each(x, V, jv);  // one value pass, the colours as lanes of tangent passes
         for (Eigen::Index i = 0; i < n; ++i)
             for (Eigen::Index d = -kind.lower; d <= kind.upper; ++d) {
                 Eigen::Index const j = i + d;

@@ -125,14 +125,14 @@ struct linear_system<tridiagonal_jacobian> {
         v.resize(n);
         scratch.resize(n);
         colours.setZero(n, std::min<Eigen::Index>(n, 3));
+        for (Eigen::Index c = 0; c < colours.cols(); ++c)
+            for (Eigen::Index j = 0; j < n; ++j) colours(j, c) = j % 3 == c ? 1.0 : 0.0;
         jv.setZero(n, std::min<Eigen::Index>(n, 3));
     }
     template <class Sys>
     void assemble(Sys& sys, double const* x) {
         Eigen::Index const n = v.size();
-        for (Eigen::Index c = 0; c < colours.cols(); ++c)
-            for (Eigen::Index j = 0; j < n; ++j) colours(j, c) = j % 3 == c ? 1.0 : 0.0;
-        sys.apply_jacobian_each(x, colours, jv);  // one value pass, three tangent passes
+        sys.apply_jacobian_each(x, colours, jv);  // one value pass, the three colours as lanes of one tangent pass
         for (Eigen::Index i = 0; i < n; ++i) {
             A.diagonal(i) = jv(i, i % 3);
             A.lower(i) = i > 0 ? jv(i, (i - 1) % 3) : 0.0;

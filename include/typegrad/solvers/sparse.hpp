@@ -8,7 +8,8 @@
 // The pattern is read from F's type and its parameters' data (pattern_of, solvers/pattern.hpp)
 // unless one is given (sparse_jacobian{pattern}, which is then the caller's promise: entries
 // outside it would be added into entries of the same colour). Its columns are coloured once per
-// system; each Jacobian is one value pass and one tangent pass per colour (tg::jvp_each), and
+// system; each Jacobian is one value pass and the colours as lanes of tangent passes, four at a
+// time (tg::jvp_each), and
 // entry (i, j) is read from the tangent of j's colour at row i. The matrix keeps its structure
 // between linearisations, so Eigen's SparseLU analyses it once and refactorises each time.
 #pragma once
@@ -126,7 +127,7 @@ struct linear_system<sparse_jacobian> {
 }  // namespace detail
 
 /// The sparse Jacobian dF/dx at x, its pattern read from F (or given), from one value pass and
-/// one tangent pass per colour.
+/// the colours as lanes of tangent passes.
 template <class F, class... Params>
 Eigen::SparseMatrix<double> sparse_jacobian_of(F const& f, Eigen::Ref<Eigen::VectorXd const> x, Params const&... params) {
     system<F, sparse_jacobian, Params...> sys(f, sparse_jacobian{}, x.size(), params...);

@@ -302,17 +302,22 @@ void check_direction(D const& d, In const& in, std::size_t i) {
     }
 }
 
+/// Input I's direction as its tangent in one lane (a number direction is kept in `number`).
 template <class P, std::size_t I, class D>
-void bind_direction(state<P>& st, D const& d, typename P::T& number) {
+void bind_direction(typename P::tangents_type& lane, D const& d, typename P::T& number) {
     using T = typename P::T;
     constexpr std::size_t R = std::tuple_element_t<I, typename P::inputs_type>::rank;
     if constexpr (is_skip<D>) {
     } else if constexpr (std::is_arithmetic_v<D>) {
         number = static_cast<T>(d);
-        if constexpr (R == 0) std::get<I>(st.tangents) = array_ref<T const, 0>{&number, {}, {}};
+        if constexpr (R == 0) std::get<I>(lane) = array_ref<T const, 0>{&number, {}, {}};
     } else if constexpr (D::rank == R) {
-        std::get<I>(st.tangents) = d;
+        std::get<I>(lane) = d;
     }
+}
+template <class P, std::size_t I, class D>
+void bind_direction(state<P>& st, D const& d, typename P::T& number) {
+    bind_direction<P, I>(st.tangents, d, number);
 }
 
 /// Values and tangents of every stage; returns the state for the caller to read.
@@ -474,7 +479,7 @@ void jvp(F const& f, directions<V...> const& dirs, value_and_tangent_sinks<Y, D>
 }
 
 /// Forward mode along several sets of directions at one point, for an array result: the values
-/// are computed once, then one tangent pass per set; tangents[k] receives J dirs[k] (each an
+/// are computed once, then the sets run as the lanes of tangent passes, four at a time; tangents[k] receives J dirs[k] (each an
 /// array of the result's shape). What a Jacobian by colouring needs: its colours share the value
 /// pass. Every direction and sink is checked before anything is computed or written.
 template <class F, class... V, class D, class... Args>
@@ -497,7 +502,6 @@ void jvp_each(workspace& ws, F const& f, std::span<directions<V...> const> dirs,
     detail::check_thread_count(ws.options.threads);
     detail::workspace_scope scope(ws);
     detail::program::state<P> st;
-    T numbers[sizeof...(Args) == 0 ? 1 : sizeof...(Args)] = {};
     detail::program::prepare(e, st, in);
     for (std::size_t k = 0; k < dirs.size(); ++k) {
         D const& t = tangents[k];
@@ -511,18 +515,31 @@ void jvp_each(workspace& ws, F const& f, std::span<directions<V...> const> dirs,
     }
     if (dirs.empty()) return;
     detail::program::values_of<P>(ws.options, ws, e, st, std::make_index_sequence<P::M>{});
-    for (std::size_t k = 0; k < dirs.size(); ++k) {
-        D const& out = tangents[k];
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (detail::program::bind_direction<P, I>(st, std::get<I>(dirs[k].v), numbers[I]), ...);
-        }(std::index_sequence_for<V...>{});
+    // The sets run as the lanes of tangent passes, `lanes` at a time: each element-wise region
+    // computes its values and partials once per pass. A last pass with fewer sets repeats the
+    // last set in its spare lanes (their tangents are not copied out).
+    constexpr std::size_t lanes = 4;
+    using lane_type = typename P::tangents_type;
+    for (std::size_t k0 = 0; k0 < dirs.size(); k0 += lanes) {
+        std::size_t const used = std::min(lanes, dirs.size() - k0);
+        lane_type lane[lanes]{};
+        T lane_numbers[lanes][sizeof...(Args) == 0 ? 1 : sizeof...(Args)] = {};
+        for (std::size_t q = 0; q < lanes; ++q) {
+            auto const& d = dirs[k0 + std::min(q, used - 1)];
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                (detail::program::bind_direction<P, I>(lane[q], std::get<I>(d.v), lane_numbers[q][I]), ...);
+            }(std::index_sequence_for<V...>{});
+        }
         detail::workspace_scope pass(ws);  // this pass's tangent buffers, given back after the copy
-        detail::program::tangents_of<P, Dirs>(ws.options, ws, e, st, std::make_index_sequence<P::M>{});
-        if constexpr (detail::program::active<P, Dirs>[K]) {
-            auto const& t = std::get<P::t.slot[K]>(st.tangents);
-            detail::walk_pair(out, t, [&](std::ptrdiff_t a, std::ptrdiff_t b) { out.data[a] = t.data[b]; });
-        } else
-            detail::for_each_offset(out, [&](std::ptrdiff_t a, std::ptrdiff_t) { out.data[a] = T(0); });
+        detail::program::tangents_of<P, Dirs, lanes>(ws.options, ws, e, st, std::make_index_sequence<P::M>{}, lane);
+        for (std::size_t q = 0; q < used; ++q) {
+            D const& out = tangents[k0 + q];
+            if constexpr (detail::program::active<P, Dirs>[K]) {
+                auto const& t = std::get<P::t.slot[K]>(lane[q]);
+                detail::walk_pair(out, t, [&](std::ptrdiff_t a, std::ptrdiff_t b) { out.data[a] = t.data[b]; });
+            } else
+                detail::for_each_offset(out, [&](std::ptrdiff_t a, std::ptrdiff_t) { out.data[a] = T(0); });
+        }
     }
 }
 

@@ -461,65 +461,86 @@ T region_vjp(cpu_options o, workspace& ws, R const& r, seed<T> sd, adjoint_targe
     return total;
 }
 
-/// Tangents of a region's elements from its slots' tangents (Mask::value[s]: slot s has
-/// one; tangents `tl`, a tuple of one array per slot, each with the slot's shape): written
-/// to ydot (the iteration shape), or, when ydot is null, summed and returned.
-template <class Mask, class T, class R, class TL, std::size_t RY>
-T region_jvp(cpu_options o, workspace& ws, R const& r, TL const& tl, array_ref<T, RY> const* ydot) {
+/// Tangents of a region's elements from its slots' tangents, in L lanes at once (Mask::value[s]:
+/// slot s has one; tl[k], lane k's tuple of one array per slot, each with the slot's shape): the
+/// values and partials of each element are computed once for all lanes. Lane k is written to
+/// *ydot[k] (the iteration shape), or, when ydot is null, summed into sums[k].
+template <class Mask, std::size_t L, class T, class R, class TL, std::size_t RY>
+void region_jvp(cpu_options o, workspace& ws, R const& r, TL const* tl, array_ref<T, RY> const* const* ydot, T* sums) {
     using G = typename R::graph_type;
     constexpr std::size_t S = R::slots;
     constexpr auto const& mask = Mask::value;
     dims const& it = r.layout.it;
     std::ptrdiff_t const chunks = r.chunks();
-    if (chunks == 0) return T(0);
-    walk tw[R::width];
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((mask[I] ? void(tw[I] = make_walk(it, array_shape(std::get<I>(tl)), std::get<I>(tl).stride.data())) : void()), ...);
-    }(std::make_index_sequence<S>{});
-    walk const yw = ydot ? sink_walk(*ydot, it) : walk{};
-    T* const parts = ydot ? nullptr : detail::take<T>(ws, chunks);
+    if (!ydot)
+        for (std::size_t k = 0; k < L; ++k) sums[k] = T(0);
+    if (chunks == 0) return;
+    walk tw[L][R::width];
+    walk yw[L];
+    for (std::size_t k = 0; k < L; ++k) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((mask[I] ? void(tw[k][I] = make_walk(it, array_shape(std::get<I>(tl[k])), std::get<I>(tl[k]).stride.data()))
+                      : void()),
+             ...);
+        }(std::make_index_sequence<S>{});
+        yw[k] = ydot ? sink_walk(*ydot[k], it) : walk{};
+    }
+    T* const parts = ydot ? nullptr : detail::take<T>(ws, chunks * std::ptrdiff_t(L));
     for_each_chunk(chunks, o, [&](std::ptrdiff_t c) {
         T in_buf[R::width][block_size];
-        T tan_buf[R::width][block_size];
-        T out_buf[block_size];
-        T sum_lanes[lane_count] = {};
+        T tan_buf[L][R::width][block_size];
+        T out_buf[L][block_size];
+        T sum_lanes[L][lane_count] = {};
         std::ptrdiff_t const end = std::min(r.layout.count, (c + 1) * chunk_size);
         for (std::ptrdiff_t e0 = c * chunk_size; e0 < end; e0 += block_size) {
             std::ptrdiff_t const n = std::min(block_size, end - e0);
             T const* src[R::width] = {};
-            T const* tsrc[R::width] = {};
+            T const* tsrc[L][R::width] = {};
             r.stage(e0, n, in_buf, src);
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                ((tsrc[I] = mask[I] ? stage_input(std::get<I>(tl), tw[I], it, e0, n, tan_buf[I]) : nullptr), ...);
-            }(std::make_index_sequence<S>{});
+            for (std::size_t k = 0; k < L; ++k)
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    ((tsrc[k][I] = mask[I] ? stage_input(std::get<I>(tl[k]), tw[k][I], it, e0, n, tan_buf[k][I]) : nullptr),
+                     ...);
+                }(std::make_index_sequence<S>{});
             auto const nums = R::numbers(src);
-            std::array<T, S> const dnums = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                return std::array<T, S>{(mask[I] && R::fixed[I] ? tsrc[I][0] : T(0))...};
-            }(std::make_index_sequence<S>{});
+            // Contiguous tangent outputs are written in place, others through a block buffer.
+            T* dst[L];
+            for (std::size_t k = 0; k < L; ++k) dst[k] = ydot && yw[k].flat ? ydot[k]->data + e0 : out_buf[k];
+            std::array<T, S> dnums[L];
+            for (std::size_t k = 0; k < L; ++k)
+                dnums[k] = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    return std::array<T, S>{(mask[I] && R::fixed[I] ? tsrc[k][I][0] : T(0))...};
+                }(std::make_index_sequence<S>{});
             for (std::ptrdiff_t l = 0; l < n; ++l) {
                 auto const p = R::point(nums, src, l);
-                std::array<T, S> const d = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    return std::array<T, S>{(mask[I] ? (R::fixed[I] ? dnums[I] : tsrc[I][l]) : T(0))...};
-                }(std::make_index_sequence<S>{});
+                std::array<T, S> d[L];
+                for (std::size_t k = 0; k < L; ++k)
+                    d[k] = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                        return std::array<T, S>{(mask[I] ? (R::fixed[I] ? dnums[k][I] : tsrc[k][I][l]) : T(0))...};
+                    }(std::make_index_sequence<S>{});
                 T vals[G::size];
-                T tans[G::size][1];
-                forward_dense<G, T, 1>(r.expr, p.data(), &d, vals, tans);
-                if constexpr (plan<G, T>.active[G::root])
-                    out_buf[l] = tans[G::root][0];
-                else
-                    out_buf[l] = T(0);
+                T tans[G::size][L];
+                forward_dense<G, T, L>(r.expr, p.data(), d, vals, tans);
+                for (std::size_t k = 0; k < L; ++k) {
+                    if constexpr (plan<G, T>.active[G::root])
+                        dst[k][l] = tans[G::root][k];
+                    else
+                        dst[k][l] = T(0);
+                }
             }
-            if (ydot)
-                scatter(ydot->data, yw, it, e0, n, out_buf);
-            else
-                add_to_lanes(sum_lanes, out_buf, n);
+            for (std::size_t k = 0; k < L; ++k) {
+                if (ydot) {
+                    if (!yw[k].flat) scatter(ydot[k]->data, yw[k], it, e0, n, out_buf[k]);
+                } else
+                    add_to_lanes(sum_lanes[k], out_buf[k], n);
+            }
         }
-        if (!ydot) parts[c] = combine_lanes(sum_lanes);
+        if (!ydot)
+            for (std::size_t k = 0; k < L; ++k) parts[c * std::ptrdiff_t(L) + std::ptrdiff_t(k)] = combine_lanes(sum_lanes[k]);
     });
-    T total = T(0);
     if (!ydot)
-        for (std::ptrdiff_t c = 0; c < chunks; ++c) total += parts[c];
-    return total;
+        for (std::ptrdiff_t c = 0; c < chunks; ++c)
+            for (std::size_t k = 0; k < L; ++k) sums[k] += parts[c * std::ptrdiff_t(L) + std::ptrdiff_t(k)];
 }
 
 }  // namespace typegrad::detail::program

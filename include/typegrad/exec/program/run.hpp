@@ -641,8 +641,10 @@ void gradient_values_of([[maybe_unused]] cpu_options o, [[maybe_unused]] workspa
 // ---------------------------------------------------------------------------------
 // Tangents (forward mode: J v).
 
-template <class P, class Dirs, std::size_t m, class Root>
-void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st) {
+// Stage m's tangent in each of L lanes (lanes[k]: lane k's tangent per slot). Element-wise
+// regions compute their values and partials once for all lanes; other stages run per lane.
+template <class P, class Dirs, std::size_t m, std::size_t L, class Root>
+void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st, typename P::tangents_type* lanes) {
     using T = typename P::T;
     constexpr std::size_t K = P::t.stage_pos[m];
     constexpr std::size_t R = P::t.rank[K];
@@ -650,55 +652,66 @@ void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st)
     constexpr entry_shape s = P::G::shapes[K];
     using N = typename P::template node_at<K>;
     if constexpr (active<P, Dirs>[K]) {
-        auto& out = std::get<P::N + m>(st.tangents);
         dims const& shape = st.shape[K];
         if constexpr (k == kind::view) {
             auto const n = at_path(root, typename P::template path_at<K>{});
-            out = n.operation().view(std::get<P::t.slot[s.child[0]]>(st.tangents), shape);
+            for (std::size_t q = 0; q < L; ++q)
+                std::get<P::N + m>(lanes[q]) = n.operation().view(std::get<P::t.slot[s.child[0]]>(lanes[q]), shape);
         } else {
-            T* const data = detail::take<T>(ws, shape.size());
-            array_ref<T, R> ydot = row_major<T, R>(data, shape);
+            array_ref<T, R> ydot[L];
+            for (std::size_t q = 0; q < L; ++q) ydot[q] = row_major<T, R>(detail::take<T>(ws, shape.size()), shape);
             if constexpr (k == kind::elementwise || k == kind::fused_sum) {
                 using info = slots_of<P, K>;
                 dims const& it = k == kind::fused_sum ? st.shape[s.child[0]] : shape;
                 auto const leaves = pick_slots<info>(st.leaves);
-                auto const tangents = pick_slots<info>(st.tangents);
+                using picked = decltype(pick_slots<info>(lanes[0]));
+                picked tangents[L];
+                for (std::size_t q = 0; q < L; ++q) tangents[q] = pick_slots<info>(lanes[q]);
                 auto const reg = stage_region<P, K>(root, leaves, it);
                 using mask = region_targets<P, Dirs, info>;
-                if constexpr (k == kind::elementwise)
-                    region_jvp<mask>(o, ws, reg, tangents, &ydot);
-                else {
-                    T v = region_jvp<mask>(o, ws, reg, tangents, static_cast<array_ref<T, R> const*>(nullptr));
-                    if constexpr (N::op::kind == ops::reduction_kind::mean) v /= static_cast<T>(it.size());
-                    data[0] = v;
+                if constexpr (k == kind::elementwise) {
+                    array_ref<T, R> const* outs[L];
+                    for (std::size_t q = 0; q < L; ++q) outs[q] = &ydot[q];
+                    region_jvp<mask, L>(o, ws, reg, tangents, outs, static_cast<T*>(nullptr));
+                } else {
+                    T v[L];
+                    region_jvp<mask, L>(o, ws, reg, tangents, static_cast<array_ref<T, R> const* const*>(nullptr), v);
+                    for (std::size_t q = 0; q < L; ++q) {
+                        if constexpr (N::op::kind == ops::reduction_kind::mean) v[q] /= static_cast<T>(it.size());
+                        ydot[q].data[0] = v[q];
+                    }
                 }
             } else {
                 auto const n = at_path(root, typename P::template path_at<K>{});
                 auto const y = std::get<P::N + m>(st.leaves);
-                with_scratch<P, K>(ws, st, n.operation(), [&](auto*... scratch) {
-                    [&]<std::size_t... I>(std::index_sequence<I...>) {
-                        n.operation().jvp(ydot, y, operand_value<P, s.child[I]>(st)...,
-                                          [&] {
-                                              if constexpr (!P::t.index_operand[K][I] && active<P, Dirs>[s.child[I]])
-                                                  return std::get<P::t.slot[s.child[I]]>(st.tangents);
-                                              else
-                                                  return skip_t{};
-                                          }()...,
-                                          scratch...);
-                    }(std::make_index_sequence<N::arity>{});
-                });
+                for (std::size_t q = 0; q < L; ++q)
+                    with_scratch<P, K>(ws, st, n.operation(), [&](auto*... scratch) {
+                        [&]<std::size_t... I>(std::index_sequence<I...>) {
+                            n.operation().jvp(ydot[q], y, operand_value<P, s.child[I]>(st)...,
+                                              [&] {
+                                                  if constexpr (!P::t.index_operand[K][I] && active<P, Dirs>[s.child[I]])
+                                                      return std::get<P::t.slot[s.child[I]]>(lanes[q]);
+                                                  else
+                                                      return skip_t{};
+                                              }()...,
+                                              scratch...);
+                        }(std::make_index_sequence<N::arity>{});
+                    });
             }
-            out = array_ref<T const, R>(ydot);
+            for (std::size_t q = 0; q < L; ++q) std::get<P::N + m>(lanes[q]) = array_ref<T const, R>(ydot[q]);
         }
     } else {
-        (void)o, (void)ws, (void)root, (void)st;
+        (void)o, (void)ws, (void)root, (void)st, (void)lanes;
     }
 }
 
-template <class P, class Dirs, class Root, std::size_t... m>
+/// Every stage's tangent, in the L lanes of `lanes` (by default the one lane st.tangents).
+template <class P, class Dirs, std::size_t L = 1, class Root, std::size_t... m>
 void tangents_of([[maybe_unused]] cpu_options o, [[maybe_unused]] workspace& ws, [[maybe_unused]] Root const& root,
-                 [[maybe_unused]] state<P>& st, std::index_sequence<m...>) {
-    (tangent_stage<P, Dirs, m>(o, ws, root, st), ...);
+                 [[maybe_unused]] state<P>& st, std::index_sequence<m...>,
+                 [[maybe_unused]] typename P::tangents_type* lanes = nullptr) {
+    if (!lanes) lanes = &st.tangents;
+    (tangent_stage<P, Dirs, m, L>(o, ws, root, st, lanes), ...);
 }
 
 }  // namespace typegrad::detail::program
