@@ -514,7 +514,15 @@ void jvp_each(workspace& ws, F const& f, std::span<directions<V...> const> dirs,
         }(std::index_sequence_for<V...>{});
     }
     if (dirs.empty()) return;
-    detail::program::values_of<P>(ws.options, ws, e, st, std::make_index_sequence<P::M>{});
+    // Only tangents are written: the last stage's value is not needed when it is an element-wise
+    // region (its tangent pass computes the values it uses; an array operation's rule may read it).
+    constexpr bool root_value_unused = [] {
+        if constexpr (P::M > 0)
+            return P::t.kinds[K] == detail::program::kind::elementwise && P::t.stage_pos[P::M - 1] == K;
+        else
+            return false;
+    }();
+    detail::program::values_of<P>(ws.options, ws, e, st, std::make_index_sequence<P::M - (root_value_unused ? 1 : 0)>{});
     // The sets run as the lanes of tangent passes, `lanes` at a time: each element-wise region
     // computes its values and partials once per pass. A last pass with fewer sets repeats the
     // last set in its spare lanes (their tangents are not copied out).
