@@ -26,7 +26,6 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
-#include <limits>
 #include <stdexcept>
 #include <string>
 #include <tuple>
