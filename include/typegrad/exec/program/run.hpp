@@ -672,7 +672,8 @@ void tangent_stage(cpu_options o, workspace& ws, Root const& root, state<P>& st,
                 if constexpr (k == kind::elementwise) {
                     array_ref<T, R> const* outs[L];
                     for (std::size_t q = 0; q < L; ++q) outs[q] = &ydot[q];
-                    region_jvp<mask, L>(o, ws, reg, tangents, outs, static_cast<T*>(nullptr));
+                    T unused_sums[L];  // (written only without outputs; never null, for -Warray-bounds)
+                    region_jvp<mask, L>(o, ws, reg, tangents, outs, unused_sums);
                 } else {
                     T v[L];
                     region_jvp<mask, L>(o, ws, reg, tangents, static_cast<array_ref<T, R> const* const*>(nullptr), v);
