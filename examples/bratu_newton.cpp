@@ -27,7 +27,11 @@
 #include <typegrad/solvers.hpp>
 #include <typegrad/typegrad.hpp>
 
+#include "support/self_check.hpp"
+
 namespace tg = typegrad;
+using example_support::best_seconds;
+using example_support::check;
 using namespace typegrad::literals;
 
 namespace {
@@ -47,22 +51,6 @@ double exact_du_mid_dlambda(double lambda) {
     double const t = exact_theta(lambda), s = std::sqrt(2 * lambda);
     double const dtheta = (std::cosh(t / 4) / s) / (1 - s * std::sinh(t / 4) / 4);
     return std::tanh(t / 4) / 2 * dtheta;
-}
-
-template <class F>
-double best_seconds(int reps, F&& f) {
-    double best = 1e30;
-    for (int r = 0; r < reps; ++r) {
-        auto const t0 = std::chrono::steady_clock::now();
-        f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return best;
-}
-
-bool check(bool ok, char const* what) {
-    std::printf("%s: %s\n", ok ? "ok" : "FAILED", what);
-    return ok;
 }
 
 }  // namespace

@@ -27,7 +27,11 @@
 #include <typegrad/interop/lbfgspp.hpp>
 #include <typegrad/typegrad.hpp>
 
+#include "support/self_check.hpp"
+
 namespace tg = typegrad;
+using example_support::best_seconds;
+using example_support::check;
 
 namespace {
 
@@ -45,22 +49,6 @@ double hand_loss(matrix const& X, Eigen::VectorXd const& t, Eigen::VectorXd cons
     }
     grad.noalias() = X * u;
     return L;
-}
-
-template <class F>
-double best_seconds(int reps, F&& f) {
-    double best = 1e30;
-    for (int r = 0; r < reps; ++r) {
-        auto const t0 = std::chrono::steady_clock::now();
-        f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return best;
-}
-
-bool check(bool ok, char const* what) {
-    std::printf("%s: %s\n", ok ? "ok" : "FAILED", what);
-    return ok;
 }
 
 }  // namespace

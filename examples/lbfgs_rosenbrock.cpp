@@ -18,7 +18,11 @@
 #include <typegrad/interop/lbfgspp.hpp>
 #include <typegrad/typegrad.hpp>
 
+#include "support/self_check.hpp"
+
 namespace tg = typegrad;
+using example_support::best_seconds;
+using example_support::check;
 
 namespace {
 
@@ -33,22 +37,6 @@ double hand_rosenbrock(Eigen::VectorXd const& x, Eigen::VectorXd& g) {
         g(i + 1) += 200 * a;
     }
     return f;
-}
-
-template <class F>
-double best_seconds(int reps, F&& f) {
-    double best = 1e30;
-    for (int r = 0; r < reps; ++r) {
-        auto const t0 = std::chrono::steady_clock::now();
-        f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return best;
-}
-
-bool check(bool ok, char const* what) {
-    std::printf("%s: %s\n", ok ? "ok" : "FAILED", what);
-    return ok;
 }
 
 }  // namespace
