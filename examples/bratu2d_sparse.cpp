@@ -29,53 +29,16 @@
 #include <typegrad/solvers.hpp>
 #include <typegrad/typegrad.hpp>
 
+#include "support/bratu_grid.hpp"
+#include "support/self_check.hpp"
+
 namespace tg = typegrad;
+using example_support::best_seconds;
+using example_support::bratu_grid;
+using example_support::check;
+using example_support::seconds_since;
 
 namespace {
-
-// Each interior point's neighbours, n = m^2 where the neighbour is on the boundary.
-struct grid {
-    int m;
-    std::vector<std::int64_t> left, right, up, down;
-    std::vector<double> zero{0.0};
-    explicit grid(int m_) : m(m_) {
-        int const n = m * m;
-        for (int r = 0; r < m; ++r)
-            for (int c = 0; c < m; ++c) {
-                int const i = r * m + c;
-                left.push_back(c > 0 ? i - 1 : n);
-                right.push_back(c + 1 < m ? i + 1 : n);
-                up.push_back(r > 0 ? i - m : n);
-                down.push_back(r + 1 < m ? i + m : n);
-            }
-    }
-};
-
-auto bratu_residual(double h) {
-    auto [u, L, R, U, D, z, lam] = tg::vars<"u", "left", "right", "up", "down", "zero", "lambda">();
-    auto const ext = tg::concat(u, z);
-    return tg::take(ext, L) + tg::take(ext, R) + tg::take(ext, U) + tg::take(ext, D) - 4.0 * u + (h * h) * lam * exp(u);
-}
-
-template <class F>
-double best_seconds(int reps, F&& f) {
-    double best = 1e30;
-    for (int r = 0; r < reps; ++r) {
-        auto const t0 = std::chrono::steady_clock::now();
-        f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return best;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-bool check(bool ok, char const* what) {
-    std::printf("%s: %s\n", ok ? "ok" : "FAILED", what);
-    return ok;
-}
 
 struct solved {
     double centre = 0;
@@ -86,8 +49,8 @@ struct solved {
 solved solve(int m, double lambda, bool report) {
     int const n = m * m;
     double const h = 1.0 / (m + 1);
-    grid const g(m);
-    auto const F = bratu_residual(h);
+    bratu_grid const g(m);
+    auto const F = example_support::bratu_2d_residual(h);
     auto const tp = std::chrono::steady_clock::now();
     auto const pattern = tg::solvers::pattern_of(F, n, g.left, g.right, g.up, g.down, g.zero, lambda);
     double const pattern_s = seconds_since(tp);

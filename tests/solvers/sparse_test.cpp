@@ -15,6 +15,8 @@
 #include <typegrad/solvers.hpp>
 #include <typegrad/typegrad.hpp>
 
+#include "examples/support/bratu_grid.hpp"
+
 namespace tg = typegrad;
 using namespace typegrad::literals;
 
@@ -37,35 +39,14 @@ auto bratu_1d_runtime(double h) {
     return tg::concat(first, middle, last) + (h * h) * lam * exp(u);
 }
 
-// 2-D Bratu on an m x m interior grid, u = 0 on the boundary, by gathers: the unknowns with one
-// zero appended (index n), and each point's four neighbours (n where the neighbour is boundary).
-struct grid {
-    int m;
-    std::vector<std::int64_t> left, right, up, down;
-    std::vector<double> zero{0.0};
-    explicit grid(int m_) : m(m_) {
-        int const n = m * m;
-        for (int r = 0; r < m; ++r)
-            for (int c = 0; c < m; ++c) {
-                int const i = r * m + c;
-                left.push_back(c > 0 ? i - 1 : n);
-                right.push_back(c + 1 < m ? i + 1 : n);
-                up.push_back(r > 0 ? i - m : n);
-                down.push_back(r + 1 < m ? i + m : n);
-            }
-    }
-    std::set<std::ptrdiff_t> neighbours(std::ptrdiff_t i) const {
-        std::set<std::ptrdiff_t> s{i};
-        for (auto const* v : {&left, &right, &up, &down})
-            if ((*v)[std::size_t(i)] < m * m) s.insert((*v)[std::size_t(i)]);
-        return s;
-    }
-};
+using grid = example_support::bratu_grid;
 
-auto bratu_2d(double h) {
-    auto [u, L, R, U, D, z, lam] = tg::vars<"u", "left", "right", "up", "down", "zero", "lambda">();
-    auto ext = tg::concat(u, z);
-    return tg::take(ext, L) + tg::take(ext, R) + tg::take(ext, U) + tg::take(ext, D) - 4.0 * u + (h * h) * lam * exp(u);
+// What row i of the 2-D residual reads, written down from the stencil: i and its interior neighbours.
+std::set<std::ptrdiff_t> neighbours(grid const& g, std::ptrdiff_t i) {
+    std::set<std::ptrdiff_t> s{i};
+    for (auto const* v : {&g.left, &g.right, &g.up, &g.down})
+        if ((*v)[std::size_t(i)] < g.m * g.m) s.insert((*v)[std::size_t(i)]);
+    return s;
 }
 
 std::set<std::ptrdiff_t> row_of(tg::solvers::sparsity_pattern const& p, std::ptrdiff_t i) {
@@ -115,9 +96,9 @@ TEST_CASE("a gathered 5-point stencil's pattern comes from the index data, its c
     for (int k = 0; k < 2; ++k) {
         int const m = k == 0 ? 6 : 30;
         grid const g(m);
-        auto const p = tg::solvers::pattern_of(bratu_2d(0.1), m * m, g.left, g.right, g.up, g.down, g.zero, 1.0);
+        auto const p = tg::solvers::pattern_of(example_support::bratu_2d_residual(0.1), m * m, g.left, g.right, g.up, g.down, g.zero, 1.0);
         REQUIRE(p.rows == m * m);
-        for (std::ptrdiff_t i = 0; i < p.rows; ++i) CHECK(row_of(p, i) == g.neighbours(i));
+        for (std::ptrdiff_t i = 0; i < p.rows; ++i) CHECK(row_of(p, i) == neighbours(g, i));
         auto const c = tg::solvers::colour_columns(p);
         CHECK(valid(p, c));
         counts[k] = c.count;
@@ -159,7 +140,7 @@ TEST_CASE("the coloured sparse Jacobian equals the dense one and central differe
     SUBCASE("2-D, gathers") {
         int const m = 5, n = m * m;
         grid const g(m);
-        auto const F = bratu_2d(1.0 / (m + 1));
+        auto const F = example_support::bratu_2d_residual(1.0 / (m + 1));
         Eigen::VectorXd const x = wavy(n);
         auto const Js = tg::solvers::sparse_jacobian_of(F, x, g.left, g.right, g.up, g.down, g.zero, 0.8);
         CHECK(Js.nonZeros() == 5 * n - 4 * m);
@@ -211,7 +192,7 @@ TEST_CASE("CSR and CSC copies hold the matrix, arrays of the wrong size are refu
 TEST_CASE("Newton with a sparse Jacobian solves 2-D Bratu to the dense Jacobian's root, transposed solves agree") {
     int const m = 7, n = m * m;
     grid const g(m);
-    auto const F = bratu_2d(1.0 / (m + 1));
+    auto const F = example_support::bratu_2d_residual(1.0 / (m + 1));
     Eigen::VectorXd xs = Eigen::VectorXd::Zero(n), xd = Eigen::VectorXd::Zero(n);
     auto const rs = tg::solvers::newton(F, tg::solvers::sparse_jacobian{}, xs, g.left, g.right, g.up, g.down, g.zero, 5.0);
     auto const rd = tg::solvers::newton(F, tg::solvers::dense_jacobian{}, xd, g.left, g.right, g.up, g.down, g.zero, 5.0);
