@@ -3,17 +3,7 @@
 // reference functor written here another way (a rotation matrix, not Rodrigues' formula on X),
 // and against central differences, at random cameras and at small and zero rotations; then a
 // generated problem with a known solution solved with typegrad's cost and with Jet's.
-// Ceres includes glog, whose CHECK macros have doctest's names: Ceres first, glog's undefined.
-#include <ceres/ceres.h>
-#undef CHECK
-#undef CHECK_EQ
-#undef CHECK_NE
-#undef CHECK_LT
-#undef CHECK_LE
-#undef CHECK_GT
-#undef CHECK_GE
-
-#include <doctest/doctest.h>
+#include "ceres/ceres_and_doctest.hpp"  // Ceres first, glog's CHECK macros undefined
 
 #include <algorithm>
 #include <array>

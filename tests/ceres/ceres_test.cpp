@@ -1,17 +1,7 @@
 // A typegrad residual as a ceres::CostFunction: residuals and per-block Jacobians against Ceres's
 // own AutoDiffCostFunction on a curve-fitting model, then both problems solved to the known
 // parameters of noise-free data.
-// Ceres includes glog, whose CHECK macros have doctest's names: Ceres first, glog's undefined.
-#include <ceres/ceres.h>
-#undef CHECK
-#undef CHECK_EQ
-#undef CHECK_NE
-#undef CHECK_LT
-#undef CHECK_LE
-#undef CHECK_GT
-#undef CHECK_GE
-
-#include <doctest/doctest.h>
+#include "ceres/ceres_and_doctest.hpp"  // Ceres first, glog's CHECK macros undefined
 
 #include <cmath>
 #include <memory>
