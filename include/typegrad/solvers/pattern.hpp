@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -41,6 +42,7 @@
 #include "../ops/array_operation.hpp"
 #include "../ops/gather.hpp"
 #include "../ops/slice.hpp"
+#include "stencil.hpp"  // slice_traits, concat_axis
 
 namespace typegrad::solvers {
 
@@ -167,36 +169,36 @@ inline void sort_unique(std::vector<std::ptrdiff_t>& v, std::size_t from) {
     v.erase(std::unique(v.begin() + std::ptrdiff_t(from), v.end()), v.end());
 }
 
-// Every column any entry reads, as one set.
-inline reads uniform(dims const& shape, std::vector<reads const*> const& parts) {
+// Every column any entry of the parts reads, as one set that every entry reads.
+inline reads uniform(dims const& shape, std::span<reads const> parts) {
     reads r;
     r.shape = shape;
-    for (auto const* p : parts) {
-        r.depends = r.depends || p->depends;
-        r.columns.insert(r.columns.end(), p->columns.begin(), p->columns.end());
+    for (auto const& p : parts) {
+        r.depends = r.depends || p.depends;
+        r.columns.insert(r.columns.end(), p.columns.begin(), p.columns.end());
     }
     sort_unique(r.columns, 0);
     return r;
 }
 
-// Row by row, over a rank-1 result of `length` entries: row i reads rows_at(part, i) of each part.
+// Row by row, over a rank-1 result that depends on the unknowns: row i reads the union of
+// row_of(k, i) for k < count (a [begin, end) pair of columns each).
 template <class RowOf>
-reads by_rows(dims const& shape, std::vector<reads const*> const& parts, RowOf row_of) {
+reads by_rows(dims const& shape, std::size_t count, RowOf row_of) {
     reads r;
     r.shape = shape;
-    r.per_row = true;
+    r.depends = r.per_row = true;
     std::ptrdiff_t const n = shape.extent[0];
     r.start.assign(std::size_t(n) + 1, 0);
     for (std::ptrdiff_t i = 0; i < n; ++i) {
         std::size_t const from = r.columns.size();
-        for (std::size_t k = 0; k < parts.size(); ++k) {
+        for (std::size_t k = 0; k < count; ++k) {
             auto const [b, e] = row_of(k, i);
             r.columns.insert(r.columns.end(), b, e);
         }
         sort_unique(r.columns, from);
         r.start[std::size_t(i) + 1] = std::ptrdiff_t(r.columns.size());
     }
-    for (auto const* p : parts) r.depends = r.depends || p->depends;
     return r;
 }
 
@@ -205,17 +207,12 @@ reads by_rows(dims const& shape, std::vector<reads const*> const& parts, RowOf r
 }
 
 template <class Op>
-struct slice_axis_of {
-    static constexpr long value = -1;
-};
-template <std::size_t A, class B, class E>
-struct slice_axis_of<ops::slice_op<A, B, E>> {
-    static constexpr long value = long(A);
-};
-template <class Op>
-inline constexpr long concat_axis_of = -1;
-template <std::size_t A>
-inline constexpr long concat_axis_of<ops::concat_op<A>> = long(A);
+constexpr bool slices_axis_0() {
+    if constexpr (slice_traits<Op>::is)
+        return slice_traits<Op>::axis == 0;
+    else
+        return false;
+}
 
 template <class E, class In>
 reads reads_of(E const& e, In const& in);
@@ -223,8 +220,7 @@ reads reads_of(E const& e, In const& in);
 template <class Op, class In, class... Cs, std::size_t... I>
 reads node_reads(node<Op, Cs...> const& e, In const& in, std::index_sequence<I...>) {
     reads const parts[] = {reads_of(e.template child<I>(), in)...};
-    std::vector<reads const*> all;
-    for (auto const& p : parts) all.push_back(&p);
+    std::span<reads const> const all(parts);
     bool const any = (parts[I].depends || ...);
     Op const op = e.operation();
 
@@ -234,7 +230,7 @@ reads node_reads(node<Op, Cs...> const& e, In const& in, std::index_sequence<I..
         for (auto const& p : parts)
             if (!try_broadcast(shape, p.shape, shape)) pattern_shape_error("an element-wise operation", "operands of shapes that do not broadcast");
         if (!any || shape.rank != 1) return uniform(shape, all);
-        return by_rows(shape, all, [&](std::size_t k, std::ptrdiff_t i) {
+        return by_rows(shape, all.size(), [&](std::size_t k, std::ptrdiff_t i) {
             return parts[k].row(parts[k].per_row && parts[k].length() > 1 ? i : 0);
         });
     } else {
@@ -246,24 +242,21 @@ reads node_reads(node<Op, Cs...> const& e, In const& in, std::index_sequence<I..
         } else
             pattern_shape_error(Op::name, "the operation's shape cannot be computed from its operands' shapes alone");
         if (!any) return uniform(shape, all);
-        if constexpr (slice_axis_of<Op>::value == 0) {
+        if constexpr (slices_axis_0<Op>()) {
             reads const& x = parts[0];
             if (!x.per_row) return uniform(shape, all);
             std::ptrdiff_t const b = typegrad::detail::resolve_bound(op.begin, x.length());
-            return by_rows(shape, all, [&](std::size_t, std::ptrdiff_t i) { return x.row(b + i); });
-        } else if constexpr (concat_axis_of<Op> == 0) {
+            return by_rows(shape, 1, [&](std::size_t, std::ptrdiff_t i) { return x.row(b + i); });
+        } else if constexpr (concat_axis<Op> == 0) {
             if (shape.rank != 1) return uniform(shape, all);
             // Entry i comes from the part whose rows cover it.
             std::vector<std::ptrdiff_t> first(sizeof...(I) + 1, 0);
             for (std::size_t k = 0; k < sizeof...(I); ++k) first[k + 1] = first[k] + parts[k].length();
-            std::vector<reads const*> one{all.front()};
-            reads r = by_rows(shape, one, [&](std::size_t, std::ptrdiff_t i) {
+            return by_rows(shape, 1, [&](std::size_t, std::ptrdiff_t i) {
                 std::size_t k = 0;
                 while (i >= first[k + 1]) ++k;
                 return parts[k].row(i - first[k]);
             });
-            r.depends = true;
-            return r;
         } else if constexpr (std::is_same_v<Op, ops::take_op>) {
             using Idx = std::tuple_element_t<1, std::tuple<Cs...>>;
             reads const& x = parts[0];
@@ -271,8 +264,7 @@ reads node_reads(node<Op, Cs...> const& e, In const& in, std::index_sequence<I..
                 auto const& idx = std::get<Idx::slot>(in);
                 if constexpr (std::is_integral_v<std::remove_const_t<typename std::remove_cvref_t<decltype(idx)>::element_type>>) {
                     if (shape.rank == 1 && x.per_row) {
-                        std::vector<reads const*> one{&x};
-                        return by_rows(shape, one, [&](std::size_t, std::ptrdiff_t q) {
+                        return by_rows(shape, 1, [&](std::size_t, std::ptrdiff_t q) {
                             auto const v = std::ptrdiff_t(idx.data[q * idx.stride[0]]);
                             if (v < 0 || v >= x.length()) pattern_shape_error("take", "an index is out of range (0 <= index < rows)");
                             return x.row(v);

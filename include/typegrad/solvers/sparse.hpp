@@ -24,6 +24,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "pattern.hpp"
@@ -68,7 +69,7 @@ struct linear_system<sparse_jacobian> {
                 throw std::invalid_argument("typegrad::solvers::sparse_jacobian: the pattern is " + std::to_string(given.rows) +
                                             " x " + std::to_string(given.cols) + ", expected " + std::to_string(n) + " x " +
                                             std::to_string(n) + " (the number of unknowns)");
-            pattern = given;
+            pattern = std::move(given);  // (bind runs once, from the system's constructor)
         }
         if (pattern.nonzeros() > std::numeric_limits<int>::max())
             throw std::invalid_argument("typegrad::solvers::sparse_jacobian: the pattern has " +
